@@ -1,0 +1,35 @@
+"""Demo content of the site root: the admin login and the home page text."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from wagtail.models import Site
+
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_EMAIL = "admin@clinicalmetric.localhost"
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD", "clinicalmetric-demo")
+
+
+def load(log) -> None:
+    User = get_user_model()
+    admin, created = User.objects.get_or_create(
+        username=DEMO_ADMIN_USERNAME,
+        defaults={"email": DEMO_ADMIN_EMAIL, "is_staff": True, "is_superuser": True},
+    )
+    if created:
+        admin.set_password(demo_password())
+        admin.save(update_fields=["password"])
+    note = "" if created else " (unless you changed it)"
+    log(
+        "Admin login: http://127.0.0.1:8000/admin/  "
+        f"user {DEMO_ADMIN_USERNAME!r}  password {demo_password()!r}{note}"
+    )
+
+    # The default Site must answer on 127.0.0.1:8000 as well as localhost.
+    site = Site.objects.get(is_default_site=True)
+    if site.port != 8000:
+        site.port = 8000
+        site.save(update_fields=["port"])

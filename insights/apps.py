@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    """Treatment explainers: pages, blocks, the editorial review workflow."""
+
+    name = "insights"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,26 @@
+"""Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS; HTTPS everywhere."""
+
+from .base import *  # noqa: F403
+from .environment import env_bool, env_int, require
+
+_MODULE = "site.settings.production"
+
+DEBUG = False
+SECRET_KEY = require("SECRET_KEY", _MODULE)
+ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS", _MODULE).split(",") if h.strip()]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+# /healthz must answer plain HTTP from the load balancer's probe.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,0 +1,118 @@
+"""Every entry point imports the project's ``site`` package, not only the stdlib ``site``.
+
+If site_package.py broke, each of these would fail with "'site' is not a package".
+"""
+
+import json
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from tests.processes import (
+    BIN,
+    PROJECT_ROOT,
+    PYTHON,
+    gunicorn,
+    http_get,
+    manage,
+    process_env,
+    running,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_stdlib_site_still_works_beside_the_project_package():
+    import site
+    import site_package
+
+    assert callable(site.getsitepackages)
+    assert site_package.SITE_PACKAGE_DIR in site.__path__
+    from site.settings import base
+
+    assert base.ROOT_URLCONF == "site.urls"
+
+
+def test_manage_py_check():
+    result = manage("check", env=process_env())
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_pytest_loaded_project_settings(settings):
+    # This very process is pytest: the settings came from site/settings/test.py.
+    assert settings.SETTINGS_MODULE == "site.settings.test"
+    assert settings.ROOT_URLCONF == "site.urls"
+
+
+def test_gunicorn_serves_pages(scratch_db_env):
+    with gunicorn(scratch_db_env) as base:
+        status, body = http_get(base + "/")
+        assert status == 200
+        assert "ClinicalMetric" in body
+        status, body = http_get(base + "/admin/login/")
+        assert status == 200
+        assert 'name="password"' in body
+        status, body = http_get(base + "/healthz")
+        assert status == 200
+        report = json.loads(body)
+        assert report["database"]["ok"] is True
+        assert report["migrations"] == {"ok": True, "pending": 0}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    env = process_env(DATABASE_URL="postgres://postgres@127.0.0.1:1/unreachable")
+    with gunicorn(env) as base:
+        status, body = http_get(base + "/healthz")
+    assert status == 503
+    report = json.loads(body)
+    assert report["status"] == "unavailable"
+    assert report["database"]["ok"] is False
+    assert report["database"]["error"]
+
+
+def test_qcluster_worker_executes_a_task(scratch_db_env):
+    enqueue = manage(
+        "shell",
+        "-c",
+        "from django_q.tasks import async_task; print(async_task('home.tasks.worker_heartbeat'))",
+        env=scratch_db_env,
+    )
+    assert enqueue.returncode == 0, enqueue.stderr
+    task_id = enqueue.stdout.strip().splitlines()[-1]
+
+    with running([PYTHON, "manage.py", "qcluster"], scratch_db_env) as proc:
+        deadline = time.monotonic() + 60
+        row = None
+        while time.monotonic() < deadline and row is None:
+            assert proc.poll() is None, proc.stdout.read()
+            with sqlite3.connect(scratch_db_env["SCRATCH_DB_PATH"]) as db:
+                row = db.execute(
+                    "SELECT func, success FROM django_q_task WHERE id = ?", (task_id,)
+                ).fetchone()
+            time.sleep(0.5)
+    assert row == ("home.tasks.worker_heartbeat", 1)
+
+    # /healthz now reports the worker's last heartbeat.
+    with gunicorn(scratch_db_env) as base:
+        status, body = http_get(base + "/healthz")
+    assert status == 200
+    assert json.loads(body)["worker"]["last_heartbeat"] is not None
+
+
+def test_wsgi_module_imports_standalone():
+    # What any WSGI server does: import site.wsgi after the shim.
+    code = "import site_package, site.wsgi; print(type(site.wsgi.application).__name__)"
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", code],
+        cwd=PROJECT_ROOT,
+        env=process_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "WSGIHandler"

@@ -1,0 +1,75 @@
+"""Configuration errors are clear, and production settings pass Django's deploy checks."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.processes import manage, process_env
+
+pytestmark = pytest.mark.slow
+
+PRODUCTION = "site.settings.production"
+GOOD_KEY = "a-long-random-secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def production_env(**overrides):
+    env = process_env(DJANGO_SETTINGS_MODULE=PRODUCTION)
+    env.pop("SECRET_KEY", None)
+    env.pop("ALLOWED_HOSTS", None)
+    env.update(overrides)
+    return env
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = manage("check", env=production_env(ALLOWED_HOSTS="cms.example.org"))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "required" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", env=production_env(SECRET_KEY=GOOD_KEY))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_passes_check_deploy_with_no_warnings():
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_malformed_database_url_is_named_in_the_error():
+    result = manage("check", env=process_env(DATABASE_URL="not-a-url"))
+    assert result.returncode != 0
+    assert "DATABASE_URL is malformed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not-a-url", "mysqlx://host/db", "postgres://postgres@127.0.0.1:5432"],
+)
+def test_database_from_env_rejects_bad_urls(monkeypatch, url):
+    from site.settings.environment import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL is malformed"):
+        database_from_env("sqlite:///x.sqlite3", conn_max_age=0)
+
+
+def test_database_from_env_parses_postgres(monkeypatch):
+    from site.settings.environment import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    config = database_from_env("sqlite:///x.sqlite3", conn_max_age=60)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "test"
+    assert config["CONN_MAX_AGE"] == 60
+
+
+def test_env_bool_rejects_nonsense(monkeypatch):
+    from site.settings.environment import env_bool
+
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG")
