@@ -4,6 +4,7 @@ If site_package.py broke, each of these would fail with "'site' is not a package
 """
 
 import json
+import random
 import sqlite3
 import subprocess
 import time
@@ -74,22 +75,29 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     assert report["database"]["error"]
 
 
-def test_qcluster_worker_executes_a_task(scratch_db_env):
+@pytest.mark.parametrize("broker", ["orm", "redis"])
+def test_qcluster_worker_executes_a_task(scratch_db_env, broker):
+    env = dict(scratch_db_env)
+    if broker == "redis":
+        # A database index of its own, so parallel runs do not share a queue.
+        env["Q_REDIS_URL"] = f"redis://127.0.0.1:6379/{random.randint(1, 15)}"
     enqueue = manage(
         "shell",
         "-c",
-        "from django_q.tasks import async_task; print(async_task('home.tasks.worker_heartbeat'))",
-        env=scratch_db_env,
+        "from django_q.tasks import async_task; from django_q.brokers import get_broker; "
+        "print(type(get_broker()).__name__); print(async_task('home.tasks.worker_heartbeat'))",
+        env=env,
     )
     assert enqueue.returncode == 0, enqueue.stderr
-    task_id = enqueue.stdout.strip().splitlines()[-1]
+    broker_class, task_id = enqueue.stdout.strip().splitlines()[-2:]
+    assert broker_class == {"orm": "ORM", "redis": "Redis"}[broker]
 
-    with running([PYTHON, "manage.py", "qcluster"], scratch_db_env) as proc:
+    with running([PYTHON, "manage.py", "qcluster"], env) as proc:
         deadline = time.monotonic() + 60
         row = None
         while time.monotonic() < deadline and row is None:
             assert proc.poll() is None, proc.stdout.read()
-            with sqlite3.connect(scratch_db_env["SCRATCH_DB_PATH"]) as db:
+            with sqlite3.connect(env["SCRATCH_DB_PATH"]) as db:
                 row = db.execute(
                     "SELECT func, success FROM django_q_task WHERE id = ?", (task_id,)
                 ).fetchone()
@@ -97,7 +105,7 @@ def test_qcluster_worker_executes_a_task(scratch_db_env):
     assert row == ("home.tasks.worker_heartbeat", 1)
 
     # /healthz now reports the worker's last heartbeat.
-    with gunicorn(scratch_db_env) as base:
+    with gunicorn(env) as base:
         status, body = http_get(base + "/healthz")
     assert status == 200
     assert json.loads(body)["worker"]["last_heartbeat"] is not None
