@@ -2,10 +2,13 @@
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -243,6 +246,19 @@ class ExplainerPage(Page):
     def next_explainer(self):
         return self.sibling_explainers().filter(path__gt=self.path).order_by("path").first()
 
+    def meta_description(self) -> str:
+        """search_description if set, else the subtitle, else the start of the summary."""
+        text = self.search_description or self.subtitle or strip_tags(self.summary)
+        return Truncator(" ".join(text.split())).chars(300)
+
+    def og_image_url(self, request=None) -> str:
+        if not self.hero_image_id:
+            return ""
+        url = self.hero_image.get_rendition("fill-1200x630").url
+        if url.startswith("/") and request is not None:
+            url = request.build_absolute_uri(url)
+        return url
+
     def json_ld(self, authors=None, record=None) -> dict:
         """schema.org ``MedicalWebPage`` data for this page (JSON-serialisable)."""
         from insights.structured_data import explainer_json_ld
@@ -258,7 +274,13 @@ class ExplainerPage(Page):
         authors = self.ordered_authors()
         record = review_record.review_record_for(self)
         citations = self.citations_with_trials()
+        index_page = self.get_parent()
         context.update(
+            index_page=index_page,
+            index_url=index_page.get_url(request) if index_page else "",
+            meta_description=self.meta_description(),
+            og_image_url=self.og_image_url(request),
+            review_interval_days=settings.REVIEW_INTERVAL_DAYS,
             authors=authors,
             review=record,
             citations=citations,
