@@ -30,9 +30,10 @@ def body_cache_key(page, context, part: str) -> str | None:
     request = context.get("request")
     if getattr(request, "is_preview", False) or not page.live or not page.live_revision_id:
         return None
+    published = page.last_published_at.timestamp() if page.last_published_at else ""
     return (
-        f"insights:body:v{BODY_CACHE_VERSION}:{page.pk}:{page.live_revision_id}:{part}:"
-        f"{_trials_fingerprint(context)}"
+        f"insights:body:v{BODY_CACHE_VERSION}:{page.pk}:{page.live_revision_id}:{published}:"
+        f"{part}:{_trials_fingerprint(context)}"
     )
 
 
