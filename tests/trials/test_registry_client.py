@@ -18,9 +18,9 @@ from trials.registry.fields import FIELDS
 from .fake_registry import Fault, StudyStore, real_study
 
 
-def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(client, registry):
+def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(registry_client, registry):
     registry.store = StudyStore([real_study(n) for n in ("NCT00184067", "NCT03475563")])
-    pages = list(client.iter_pages({"query.cond": "melanoma OR coronary"}))
+    pages = list(registry_client.iter_pages({"query.cond": "melanoma OR coronary"}))
     assert len(pages) == 1
     requests = registry.studies_requests()
     assert requests[0].params["pageSize"] == str(PAGE_SIZE)
@@ -29,10 +29,10 @@ def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(client,
     assert pages[0].total_count == 2
 
 
-def test_follows_next_page_tokens_to_the_last_page(client, registry, monkeypatch):
+def test_follows_next_page_tokens_to_the_last_page(registry_client, registry, monkeypatch):
     monkeypatch.setattr("trials.registry.client.PAGE_SIZE", 10)
     params = {"query.term": "a"}
-    pages = list(client.iter_pages(params))
+    pages = list(registry_client.iter_pages(params))
     total = len(registry.store)
     assert total > 20
     assert [len(p.studies) for p in pages] == [10, 10, 10, total - 30][: len(pages)]
@@ -53,8 +53,8 @@ def test_follows_next_page_tokens_to_the_last_page(client, registry, monkeypatch
     assert len(ids) == len(set(ids))
 
 
-def test_fields_projection_returns_only_what_is_stored(client):
-    page = client.studies_page({"filter.ids": "NCT02513394"})
+def test_fields_projection_returns_only_what_is_stored(registry_client):
+    page = registry_client.studies_page({"filter.ids": "NCT02513394"})
     (study,) = page.studies
     assert set(study) <= {"protocolSection", "hasResults"}
     assert "resultsSection" not in study
@@ -63,72 +63,74 @@ def test_fields_projection_returns_only_what_is_stored(client):
     assert all(set(loc) <= {"country"} for loc in locations)
 
 
-def test_user_agent_names_the_product(client, registry):
-    client.study("NCT03475563")
+def test_user_agent_names_the_product(registry_client, registry):
+    registry_client.study("NCT03475563")
     agent = registry.requests[-1].headers["User-Agent"]
     assert agent.startswith("ClinicalMetric-CMS/")
     assert "registry sync" in agent
 
 
-def test_single_study_unknown_is_none_and_malformed_is_a_clear_error(client):
-    assert client.study("NCT03475563")["protocolSection"]["identificationModule"]["nctId"] == (
-        "NCT03475563"
-    )
-    assert client.study("NCT09999999") is None
+def test_single_study_unknown_is_none_and_malformed_is_a_clear_error(registry_client):
+    assert registry_client.study("NCT03475563")["protocolSection"]["identificationModule"][
+        "nctId"
+    ] == ("NCT03475563")
+    assert registry_client.study("NCT09999999") is None
     with pytest.raises(RegistryRequestError) as excinfo:
-        client.study("NCT123")
+        registry_client.study("NCT123")
     assert excinfo.value.status == 400
     assert "incorrect format" in excinfo.value.message
 
 
-def test_an_alias_redirects_to_the_current_record(client, registry):
+def test_an_alias_redirects_to_the_current_record(registry_client, registry):
     registry.store.edit(
         "NCT03475563",
         lambda s: s["protocolSection"]["identificationModule"].update(nctIdAliases=["NCT01111111"]),
     )
-    study = client.study("NCT01111111")
+    study = registry_client.study("NCT01111111")
     assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT03475563"
 
 
-def test_bad_query_is_not_retried_and_carries_the_registry_message(client, registry):
+def test_bad_query_is_not_retried_and_carries_the_registry_message(registry_client, registry):
     with pytest.raises(RegistryRequestError) as excinfo:
-        client.studies_page({"query.cond": "lymphoma ("})
+        registry_client.studies_page({"query.cond": "lymphoma ("})
     assert excinfo.value.status == 400
     assert "missing ')'" in excinfo.value.message
     assert len(registry.studies_requests()) == 1
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_server_errors_are_retried_with_exponential_backoff(client, registry, sleeps, status):
+def test_server_errors_are_retried_with_exponential_backoff(
+    registry_client, registry, sleeps, status
+):
     registry.add_fault(Fault.http(status, times=2))
-    page = client.studies_page({"filter.ids": "NCT03475563"})
+    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert len(page.studies) == 1
     assert len(registry.studies_requests()) == 3
     assert len(sleeps.calls) == 2
-    base = client.backoff_base
+    base = registry_client.backoff_base
     # equal jitter: between half and all of base * 2**n
     assert base / 2 <= sleeps.calls[0] <= base
     assert base <= sleeps.calls[1] <= 2 * base
 
 
-def test_429_with_retry_after_waits_what_the_registry_asks(client, registry, sleeps):
+def test_429_with_retry_after_waits_what_the_registry_asks(registry_client, registry, sleeps):
     registry.add_fault(Fault.http(429, "Too Many Requests", retry_after="7"))
-    client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert sleeps.calls == [7.0]
 
 
-def test_429_with_an_http_date_retry_after(client, registry, sleeps):
+def test_429_with_an_http_date_retry_after(registry_client, registry, sleeps):
     when = datetime.now(UTC) + timedelta(seconds=30)
     registry.add_fault(Fault.http(429, retry_after=format_datetime(when, usegmt=True)))
-    client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert 27 <= sleeps.calls[0] <= 30
 
 
-def test_429_without_retry_after_backs_off(client, registry, sleeps):
+def test_429_without_retry_after_backs_off(registry_client, registry, sleeps):
     registry.add_fault(Fault.http(429, "Too Many Requests"))
-    client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert len(sleeps.calls) == 1
-    assert 0 < sleeps.calls[0] <= client.backoff_base
+    assert 0 < sleeps.calls[0] <= registry_client.backoff_base
 
 
 def test_gives_up_after_max_retries(registry, sleeps):
@@ -139,24 +141,24 @@ def test_gives_up_after_max_retries(registry, sleeps):
     assert len(registry.studies_requests()) == 3
 
 
-def test_connection_reset_mid_body_is_retried(client, registry, sleeps):
+def test_connection_reset_mid_body_is_retried(registry_client, registry, sleeps):
     registry.add_fault(Fault.reset_mid_body())
-    page = client.studies_page({"filter.ids": "NCT02513394"})
+    page = registry_client.studies_page({"filter.ids": "NCT02513394"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
 
-def test_read_timeout_is_retried(client, registry, sleeps):
-    registry.add_fault(Fault.stall(2.0))  # the client's read timeout is 0.5 s
-    page = client.studies_page({"filter.ids": "NCT03475563"})
+def test_read_timeout_is_retried(registry_client, registry, sleeps):
+    registry.add_fault(Fault.stall(2.0))  # the registry_client's read timeout is 0.5 s
+    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
 
 @pytest.mark.parametrize("fault", [Fault.invalid_json, Fault.html])
-def test_a_200_that_is_not_json_is_retried(client, registry, sleeps, fault):
+def test_a_200_that_is_not_json_is_retried(registry_client, registry, sleeps, fault):
     registry.add_fault(fault())
-    page = client.studies_page({"filter.ids": "NCT03475563"})
+    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
