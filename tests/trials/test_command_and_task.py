@@ -1,16 +1,20 @@
 """``manage.py sync_trials``, the django-q2 task and its schedule."""
 
+import shutil
+import sqlite3
+import subprocess
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.processes import manage, process_env
+from tests.processes import PROJECT_ROOT, PYTHON, manage, process_env
 from trials.models import Trial, TrialSyncRun
 from trials.sync import lease as sync_lease
 
 from .factories import TrialQueryFactory
-from .fake_registry import Fault
+from .fake_registry import Fault, nct_id_of, real_studies
 
 pytestmark = pytest.mark.django_db
 
@@ -162,21 +166,83 @@ def test_schedule_migration_is_idempotent():
     assert schedule.func == "trials.tasks.refresh_trials"
 
 
-@pytest.mark.slow
-def test_manage_py_exit_codes_in_a_real_process(registry, tmp_path):
-    """The real command in its own process against a scratch database: exit code 0 with
-    a summary, then non-zero when the registry is down."""
+# -- real processes against a scratch database (the test database is not visible to them) --
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("trials-scratch") / "migrated.sqlite3"
+    result = manage(
+        "migrate", "--no-input", env=process_env(DATABASE_URL=f"sqlite:///{path}"), timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def scratch_env(migrated_db, tmp_path, registry):
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_db, path)
     env = process_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{path}",
         CTGOV_API_URL=registry.url,
         CTGOV_MAX_RETRIES="1",
         CTGOV_BACKOFF_BASE="0.01",
+        CTGOV_TIMEOUT_READ="10",
     )
-    assert manage("migrate", "--no-input", env=env, timeout=300).returncode == 0
-    ok = manage("sync_trials", "--ids", "NCT03475563", env=env)
+    env["SCRATCH_DB"] = str(path)
+    return env
+
+
+def scratch_query(env, sql):
+    with sqlite3.connect(env["SCRATCH_DB"]) as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.mark.slow
+def test_manage_py_exit_codes_in_a_real_process(registry, scratch_env):
+    """The real command in its own process: exit code 0 with a summary, then non-zero
+    when the registry is down."""
+    ok = manage("sync_trials", "--ids", "NCT03475563", env=scratch_env)
     assert ok.returncode == 0, ok.stderr
     assert "succeeded" in ok.stdout and "1 created" in ok.stdout
     registry.add_fault(Fault.http(503, times=10))
-    down = manage("sync_trials", "--ids", "NCT03475563", "--no-progress", env=env)
+    down = manage("sync_trials", "--ids", "NCT03475563", "--no-progress", env=scratch_env)
     assert down.returncode == 1
     assert "HTTP 503" in down.stderr
+
+
+@pytest.mark.slow
+def test_two_processes_never_sync_at_once(registry, scratch_env):
+    """Two workers start the sync at the same time: the second is refused while the
+    first holds the lease, and nothing is stored twice."""
+    ids = sorted(nct_id_of(s) for s in real_studies())
+    registry.add_fault(Fault.stall(3.0))  # the first worker's only request hangs a while
+    first = subprocess.Popen(
+        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", *ids],
+        cwd=PROJECT_ROOT,
+        env=scratch_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not scratch_query(
+            scratch_env, "SELECT holder FROM trials_synclease WHERE holder != ''"
+        ):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the first worker never took the lease"
+            time.sleep(0.1)
+        second = manage("sync_trials", "--no-progress", "--ids", *ids, env=scratch_env)
+        _, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1
+    assert "Another registry sync is running" in second.stderr
+    assert first.returncode == 0, err
+    assert scratch_query(
+        scratch_env, "SELECT COUNT(*), COUNT(DISTINCT nct_id) FROM trials_trial"
+    ) == [(len(ids), len(ids))]
+    assert scratch_query(scratch_env, "SELECT status FROM trials_trialsyncrun") == [("succeeded",)]

@@ -544,37 +544,6 @@ def test_a_lost_lease_stops_the_run(
     assert SyncLease.objects.get().holder == "thief"  # not released by the loser
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_never_overlap(registry, settings, everything, small_pages):
-    """Two real runs in two threads with their own connections: the second is refused."""
-    import threading
-
-    from trials.registry.client import RegistryClient
-
-    registry.add_fault(Fault.stall(1.5, match=lambda r: "pageToken" in r.params))
-    results = {}
-
-    def first():
-        try:
-            with RegistryClient(registry.url, timeout=(2, 5)) as c:
-                results["first"] = run_sync(full=True, client=c)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    deadline = timezone.now() + timedelta(seconds=10)
-    while not TrialSyncRun.objects.exists() and timezone.now() < deadline:
-        threading.Event().wait(0.05)
-    with pytest.raises(SyncAlreadyRunning), RegistryClient(registry.url) as c:
-        run_sync(full=True, client=c)
-    thread.join(30)
-    assert results["first"].status == TrialSyncRun.Status.SUCCEEDED
-    assert TrialSyncRun.objects.count() == 1
-    assert Trial.objects.count() == total(registry)
-    assert len(set(Trial.objects.values_list("nct_id", flat=True))) == total(registry)
-
-
 def test_unknown_registry_store_is_empty_page(registry, registry_client):
     """A store with no studies answers one empty last page."""
     registry.store = StudyStore([])
