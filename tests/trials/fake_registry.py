@@ -34,11 +34,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
-import trials
+from trials.demo import reference_studies
 from trials.models import OverallStatus
 from trials.registry.fields import project
 
-FIXTURES = Path(trials.__file__).parent / "fixtures" / "ctgov"
 METADATA = Path(__file__).parent / "data" / "studies_metadata.json"
 API_PREFIX = "/api/v2"
 DEFAULT_PAGE_SIZE = 10
@@ -75,30 +74,9 @@ def nct_id_of(study: dict) -> str:
     return study["protocolSection"]["identificationModule"]["nctId"]
 
 
-def _fixture_texts() -> list[tuple[str, str]]:
-    if not hasattr(_fixture_texts, "_cache"):
-        files = sorted((FIXTURES / "studies").glob("*.json")) + sorted(
-            (FIXTURES / "study").glob("*.json")
-        )
-        _fixture_texts._cache = [(f"{p.parent.name}/{p.name}", p.read_text()) for p in files]
-    return _fixture_texts._cache
-
-
 def real_studies() -> list[dict]:
-    """Every distinct study of the reference responses (fresh objects), full records
-    preferred over list-page and ``fields=`` subsets."""
-    found: dict[str, tuple[int, dict]] = {}
-    for name, text in _fixture_texts():
-        data = json.loads(text)
-        if name.startswith("studies/"):
-            candidates = [(s, 1) for s in data["studies"]]
-        else:
-            candidates = [(data, 0 if "fields-subset" in name else 2)]
-        for study, rank in candidates:
-            nct = nct_id_of(study)
-            if nct not in found or found[nct][0] < rank:
-                found[nct] = (rank, study)
-    return [found[k][1] for k in sorted(found)]
+    """Every distinct study of the reference responses (fresh objects, full records)."""
+    return reference_studies()
 
 
 def real_study(nct_id: str) -> dict:
