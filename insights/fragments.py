@@ -114,6 +114,7 @@ def fragment_key(page, stamp) -> str:
 def is_cacheable(page, request) -> bool:
     return (
         not getattr(request, "is_preview", False)
+        and not getattr(page, "_built_from_revision", False)
         and page.live
         and page.live_revision_id is not None
     )
