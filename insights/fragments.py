@@ -122,6 +122,9 @@ def is_cacheable(page, request) -> bool:
 
 def render_fragments(page, request) -> dict:
     """Render the head and main fragments of PAGE from its full context (the slow path)."""
+    if page.get_deferred_fields():
+        # Served from a partial row (the short route): load the whole page once.
+        page = type(page).objects.get(pk=page.pk)
     context = page.explainer_context(request)
     return {
         "title": page.seo_title or page.title,

@@ -49,6 +49,22 @@ def _only_wagtail_serve_hooks() -> bool:
     return {f"{fn.__module__}.{fn.__name__}" for fn in registered} <= WAGTAIL_SERVE_HOOKS
 
 
+# Fields read when the page's fragments come from the cache (see fragments.fragment_key).
+SHELL_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "url_path",
+    "slug",
+    "title",
+    "live",
+    "live_revision_id",
+    "last_published_at",
+    "locale_id",
+    "content_type_id",
+)
+
+
 def explainer(request, slug):
     """``/insights/<slug>/`` for anonymous readers: Wagtail's page serving, with a short route.
 
@@ -71,7 +87,8 @@ def explainer(request, slug):
         return wagtail_serve(request, path)
     page = (
         ExplainerPage.objects.filter(url_path=root_paths[0].root_path + path, live=True)
-        .select_related("hero_image")
+        # Only what serving a cached page reads; a cache miss reloads the whole page.
+        .only(*SHELL_FIELDS)
         .first()
     )
     if page is None:
