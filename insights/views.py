@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from insights.fragments import dependency_stamp
+from insights.fragments import dependency_stamp, live_explainer_with_stamp
 from insights.models import ExplainerPage
 
 MAX_QUERY_LENGTH = 200
@@ -49,29 +49,13 @@ def _only_wagtail_serve_hooks() -> bool:
     return {f"{fn.__module__}.{fn.__name__}" for fn in registered} <= WAGTAIL_SERVE_HOOKS
 
 
-# Fields read when the page's fragments come from the cache (see fragments.fragment_key).
-SHELL_FIELDS = (
-    "id",
-    "path",
-    "depth",
-    "url_path",
-    "slug",
-    "title",
-    "live",
-    "live_revision_id",
-    "last_published_at",
-    "locale_id",
-    "content_type_id",
-)
-
-
 def explainer(request, slug):
     """``/insights/<slug>/`` for anonymous readers: Wagtail's page serving, with a short route.
 
     Wagtail's router walks the tree (site, home page, index, explainer: five queries or
     more) before the page's own work. Here a public explainer is found in one query by its
-    URL path, its fragments' inputs (and any view restriction) in one more, and the page is
-    served as Wagtail would. Anything unusual (a signed-in user or a session, another HTTP
+    URL path together with its fragments' inputs (and any view restriction), and the page
+    is served as Wagtail would. Anything unusual (a signed-in user or a session, another HTTP
     method, several sites, a view restriction, extra serve hooks, no such explainer) goes
     through Wagtail's own ``serve`` unchanged.
     """
@@ -85,16 +69,11 @@ def explainer(request, slug):
     root_paths = Site.get_site_root_paths()
     if len(root_paths) != 1:
         return wagtail_serve(request, path)
-    page = (
-        ExplainerPage.objects.filter(url_path=root_paths[0].root_path + path, live=True)
-        # Only what serving a cached page reads; a cache miss reloads the whole page.
-        .only(*SHELL_FIELDS)
-        .first()
-    )
+    # One query: the page's shell fields and its fragments' inputs; a cache miss reloads it.
+    page = live_explainer_with_stamp(root_paths[0].root_path + path)
     if page is None:
         return wagtail_serve(request, path)
     stamp = dependency_stamp(page)
-    if stamp.get("restricted", ("0", ""))[0] != "0":
+    if stamp["restricted"] != "0":
         return wagtail_serve(request, path)
-    request._explainer_stamp = stamp  # read by ExplainerPage.get_context: no second query
     return page.serve(request)

@@ -301,8 +301,7 @@ class ExplainerPage(Page):
         from insights.fragments import explainer_fragments
 
         context = super().get_context(request, *args, **kwargs)
-        stamp = getattr(request, "_explainer_stamp", None)
-        context["fragments"] = explainer_fragments(self, request, stamp=stamp)
+        context["fragments"] = explainer_fragments(self, request)
         return context
 
     def explainer_context(self, request) -> dict:
