@@ -82,6 +82,8 @@ class Person(
         related_name="+",
     )
     links = StreamField([("link", ProfileLinkBlock())], blank=True, max_num=6)
+    # Any change to a person changes this, which renews cached explainer fragments.
+    updated_at = models.DateTimeField(auto_now=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
