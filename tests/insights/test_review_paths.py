@@ -5,10 +5,10 @@ from django.core import mail
 from wagtail.models import PageLogEntry, WorkflowState
 
 from insights.review_record import review_record_for
-from tests.insights.review_support import (  # noqa: F401  (fixtures)
+from tests.insights import review_support
+from tests.insights.review_support import (
     advance_to_stage,
     decide,
-    fresh_trial,
     make_explainer,
     open_state,
     post_dashboard_decision,
@@ -17,9 +17,10 @@ from tests.insights.review_support import (  # noqa: F401  (fixtures)
     reload,
     stage_names,
     submit,
-    team,
     workflow_states,
 )
+
+team, fresh_trial = review_support.team, review_support.fresh_trial
 
 pytestmark = pytest.mark.django_db
 
