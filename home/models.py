@@ -4,6 +4,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 
 class HomePage(Page):
@@ -21,3 +22,21 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+
+
+class StandardPage(Page):
+    """A plain content page (About, Editorial policy): an intro and a rich-text body."""
+
+    intro = models.TextField(blank=True, max_length=600)
+    body = RichTextField(
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul"],
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = "standard page"

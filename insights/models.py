@@ -2,10 +2,13 @@
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -87,14 +90,47 @@ class ExplainerPageTopic(TaggedItemBase):
     )
 
 
+MALFORMED_STREAM_MESSAGE = (
+    "The submitted content of this field was malformed and could not be read; nothing was "
+    "saved. Reload the page and try again."
+)
+
+
 class ExplainerPageForm(WagtailAdminPageForm):
-    """Tells the page whether the editor is publishing, so validation can tell drafts apart."""
+    """The explainer edit form.
+
+    Tells the page whether the editor is publishing, so validation can tell drafts apart,
+    and turns malformed StreamField form data (which Wagtail would answer with a 500)
+    into a form error.
+    """
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Only the "Publish" action publishes from the edit view; drafts, submissions for
         # review and previews are saved without the publish-only checks.
         self.instance._publish_intent = bool(data) and "action-publish" in data
+        self.malformed_fields: set[str] = set()
+        for name, field in self.fields.items():
+            if hasattr(field, "block"):
+                field.widget.value_from_datadict = self._guarded_reader(name, field)
+
+    def _guarded_reader(self, name, field):
+        read = field.widget.value_from_datadict
+
+        def value_from_datadict(data, files, prefix):
+            try:
+                return read(data, files, prefix)
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+                self.malformed_fields.add(name)
+                return field.block.to_python([])
+
+        return value_from_datadict
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.malformed_fields:
+            self.add_error(name, MALFORMED_STREAM_MESSAGE)
+        return cleaned_data
 
 
 class ExplainerPage(Page):
@@ -188,7 +224,12 @@ class ExplainerPage(Page):
 
     def save_revision(self, *args, **kwargs):
         self.refresh_derived_fields()
-        return super().save_revision(*args, **kwargs)
+        # Saving a revision publishes nothing: the publish-only checks wait for publish().
+        self._saving_revision = True
+        try:
+            return super().save_revision(*args, **kwargs)
+        finally:
+            del self._saving_revision
 
     # Validation -------------------------------------------------------------------------
 
@@ -199,7 +240,9 @@ class ExplainerPage(Page):
         super().clean()
         # The edit view's form says whether the editor is publishing; anywhere else
         # (publishing a revision, a workflow's final approval) the page is live when saved.
-        publishing = getattr(self, "_publish_intent", self.live)
+        publishing = getattr(self, "_publish_intent", None)
+        if publishing is None:
+            publishing = self.live and not getattr(self, "_saving_revision", False)
         if publishing and not self.has_disclaimer():
             raise ValidationError(
                 {"body": ValidationError(DISCLAIMER_REQUIRED_MESSAGE, code="no_disclaimer")}
@@ -243,6 +286,19 @@ class ExplainerPage(Page):
     def next_explainer(self):
         return self.sibling_explainers().filter(path__gt=self.path).order_by("path").first()
 
+    def meta_description(self) -> str:
+        """search_description if set, else the subtitle, else the start of the summary."""
+        text = self.search_description or self.subtitle or strip_tags(self.summary)
+        return Truncator(" ".join(text.split())).chars(300)
+
+    def og_image_url(self, request=None) -> str:
+        if not self.hero_image_id:
+            return ""
+        url = self.hero_image.get_rendition("fill-1200x630").url
+        if url.startswith("/") and request is not None:
+            url = request.build_absolute_uri(url)
+        return url
+
     def json_ld(self, authors=None, record=None) -> dict:
         """schema.org ``MedicalWebPage`` data for this page (JSON-serialisable)."""
         from insights.structured_data import explainer_json_ld
@@ -258,7 +314,13 @@ class ExplainerPage(Page):
         authors = self.ordered_authors()
         record = review_record.review_record_for(self)
         citations = self.citations_with_trials()
+        index_page = self.get_parent()
         context.update(
+            index_page=index_page,
+            index_url=index_page.get_url(request) if index_page else "",
+            meta_description=self.meta_description(),
+            og_image_url=self.og_image_url(request),
+            review_interval_days=settings.REVIEW_INTERVAL_DAYS,
             authors=authors,
             review=record,
             citations=citations,

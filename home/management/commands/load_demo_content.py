@@ -7,6 +7,8 @@ from django.utils.module_loading import import_string
 # Order matters: people and trials before the explainers that cite them.
 DEMO_LOADERS = [
     "home.demo.load",
+    "people.demo.load",
+    "insights.demo.load",
 ]
 
 
