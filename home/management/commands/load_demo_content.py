@@ -9,6 +9,7 @@ DEMO_LOADERS = [
     "home.demo.load",
     "people.demo.load",
     "insights.demo.load",
+    "insights.review_demo.load",
 ]
 
 
