@@ -87,10 +87,13 @@ def test_people_who_cannot_approve_or_opted_out_get_no_mail(
 
 def test_a_rolled_back_step_sends_nothing(team, django_capture_on_commit_callbacks):
     page = make_explainer(team["writer"])
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            submit(page, team["writer"])
-            raise RuntimeError("the request failed after the stage started")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        submit(page, team["writer"])
+        raise RuntimeError("the request failed after the stage started")
     assert mail.outbox == []
     assert reload(page).current_workflow_state is None
 
