@@ -22,7 +22,8 @@ NCT = "NCT05000001"
 SEED = f"""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from insights.models import ExplainerPage, ExplainerPageAuthor, ExplainerTrialCitation, InsightsIndexPage
+from insights.models import ExplainerPage, ExplainerPageAuthor, ExplainerTrialCitation
+from insights.models import InsightsIndexPage
 from people.models import Person
 from trials.models import Trial
 Trial.objects.update_or_create(nct_id="{NCT}", defaults=dict(
