@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 from insights.models import ExplainerPage, InsightsIndexPage
 from insights.review_record import newest_review_first
@@ -43,9 +44,6 @@ def trial_counter() -> TrialCounter:
         key, lambda: Trial.objects.filter(missing_from_registry=False).count(), 600
     )
     return TrialCounter(tracked=tracked, refreshed_at=last_run.finished if last_run else None)
-
-
-from wagtail.search import index
 
 
 class HomePage(Page):

@@ -8,6 +8,8 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from insights import registry_links
         from insights.review.signals import connect_review_signals
 
         connect_review_signals()
+        registry_links.connect()
