@@ -44,3 +44,16 @@ def registry_client(registry, sleeps):
 
     with RegistryClient(registry.url, sleep=sleeps, timeout=(2.0, 0.5)) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def trials_app_alone(monkeypatch):
+    """Test the trials app by itself: hide the providers other apps (insights) register.
+
+    Tests that need a provider register their own; the real insights providers are
+    tested in tests/insights/test_registry_links.py.
+    """
+    from trials import citations
+
+    monkeypatch.setattr(citations, "_cited_ids_providers", [])
+    monkeypatch.setattr(citations, "_citing_pages_providers", [])
