@@ -49,9 +49,14 @@ def phase_label(phases) -> str:
     Known phases come first in registry order; unknown values follow, sorted, so the
     same set of phases always gives the same key whatever order the registry sent.
     """
-    order = {value: i for i, value in enumerate(Phase.values)}
     unique = {str(p) for p in phases or []}
+    if len(unique) < 2:
+        return next(iter(unique), "")
+    order = _PHASE_ORDER
     return "|".join(sorted(unique, key=lambda p: (order.get(p, len(order)), p)))
+
+
+_PHASE_ORDER = {value: i for i, value in enumerate(Phase.values)}
 
 
 def phase_labels_containing(phase: str) -> list[str]:

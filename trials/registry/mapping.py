@@ -114,10 +114,10 @@ def canonical_json(study: dict) -> str:
     return json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def content_hash(canonical: str) -> str:
-    """Hash of the record as received (canonical JSON) and of the mapping version."""
+def content_hash(text: str) -> str:
+    """Hash of a study's JSON text (as the registry sent it) and of the mapping version."""
     digest = hashlib.sha256(MAPPING_VERSION.encode())
-    digest.update(canonical.encode())
+    digest.update(text.encode())
     return digest.hexdigest()
 
 
