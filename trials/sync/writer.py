@@ -152,7 +152,17 @@ def _stored(nct_ids: list[str]) -> dict[str, tuple]:
                 f"missing_from_registry FROM {Trial._meta.db_table} WHERE nct_id = ANY(%s)"
             )
             cursor.execute(sql, [nct_ids])
-            return {row[0]: row[1:] for row in cursor.fetchall()}
+            # Django has psycopg hand jsonb over as text (JSONField decodes it itself).
+            return {
+                nct_id: (
+                    digest,
+                    status,
+                    json.loads(phases) if isinstance(phases, str) else phases,
+                    last_seen,
+                    missing,
+                )
+                for nct_id, digest, status, phases, last_seen, missing in cursor.fetchall()
+            }
     rows = Trial.objects.filter(nct_id__in=nct_ids).values_list(
         "nct_id", "content_hash", "overall_status", "phases", "last_seen", "missing_from_registry"
     )
