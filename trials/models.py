@@ -84,10 +84,14 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(conditions_text__contains=text) if text else self
 
     def search(self, text: str):
-        """Every word must appear in the NCT ID, titles, conditions, interventions or sponsor."""
+        """Every word must appear in the NCT ID, titles, conditions, interventions or sponsor.
+        A whole NCT ID is looked up by its unique index."""
         queryset = self
-        for word in text.lower().split()[:8]:
-            queryset = queryset.filter(search_text__contains=word)
+        for word in text.split()[:8]:
+            if NCT_ID_RE.match(word.upper()):
+                queryset = queryset.filter(nct_id=word.upper())
+            else:
+                queryset = queryset.filter(search_text__contains=word.lower())
         return queryset
 
 
@@ -98,7 +102,8 @@ class Trial(models.Model):
     brief_title = models.TextField(blank=True)
     official_title = models.TextField(blank=True)
     # Free text, not choices-validated: the registry adds values over time.
-    overall_status = models.CharField(max_length=40, blank=True, db_index=True)
+    # Indexed by the composite indexes in Meta (status first, then the listing's sort).
+    overall_status = models.CharField(max_length=40, blank=True)
     phases = models.JSONField(default=list, blank=True)
     study_type = models.CharField(max_length=40, blank=True)
     conditions = models.JSONField(default=list, blank=True)
@@ -111,7 +116,7 @@ class Trial(models.Model):
     completion_date = models.CharField(max_length=10, blank=True)
     locations_count = models.PositiveIntegerField(default=0)
     countries = models.JSONField(default=list, blank=True)
-    last_update_posted = models.DateField(null=True, blank=True, db_index=True)
+    last_update_posted = models.DateField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
@@ -134,10 +139,8 @@ class Trial(models.Model):
                 fields=["overall_status", "-last_update_posted", "nct_id"],
                 name="trials_status_updated_idx",
             ),
-            models.Index(
-                fields=["phase_label", "-last_update_posted", "nct_id"],
-                name="trials_phase_updated_idx",
-            ),
+            # status and/or phase filters: one index scan, also for the capped count
+            models.Index(fields=["overall_status", "phase_label"], name="trials_status_phase_idx"),
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
         ]
 
