@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -72,27 +73,49 @@ def phase_labels_containing(phase: str) -> list[str]:
     return sorted(labels)
 
 
+def _words(text: str) -> list[str]:
+    words = re.findall(r"\w+", text.lower())
+    long = [w for w in words if len(w) > 1]
+    return (long or words)[:8]
+
+
 class TrialQuerySet(models.QuerySet):
-    """Filters shared by the public listing, the admin and the API; they use the
-    denormalised columns so that they work (and use indexes) on SQLite and PostgreSQL."""
+    """Filters shared by the public listing and the admin. They read the denormalised
+    columns, so they work on SQLite and PostgreSQL alike: on PostgreSQL as full-text
+    prefix queries served by GIN indexes (migration 0004), elsewhere as substrings."""
+
+    def _text_match(self, column: str, text: str):
+        words = _words(text)
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            # COLUMN is one of ours; the user's words travel as a parameter.
+            match = RawSQL(  # noqa: S611
+                f"to_tsvector('simple'::regconfig, {column}) "
+                "@@ to_tsquery('simple'::regconfig, %s)",
+                [" & ".join(f"{w}:*" for w in words)],
+                output_field=models.BooleanField(),
+            )
+            return self.filter(match)
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(**{f"{column}__contains": word})
+        return queryset
 
     def with_phase(self, phase: str):
         return self.filter(phase_label__in=phase_labels_containing(phase))
 
     def with_condition(self, text: str):
-        text = text.strip().lower()
-        return self.filter(conditions_text__contains=text) if text else self
+        """Trials whose conditions contain every word of TEXT (as word prefixes)."""
+        return self._text_match("conditions_text", text)
 
     def search(self, text: str):
-        """Every word must appear in the NCT ID, titles, conditions, interventions or sponsor.
-        A whole NCT ID is looked up by its unique index."""
-        queryset = self
-        for word in text.split()[:8]:
-            if NCT_ID_RE.match(word.upper()):
-                queryset = queryset.filter(nct_id=word.upper())
-            else:
-                queryset = queryset.filter(search_text__contains=word.lower())
-        return queryset
+        """Every word must start a word of the NCT ID, titles, conditions, interventions or
+        sponsor. A whole NCT ID is looked up by its unique index."""
+        text = text.strip()
+        if NCT_ID_RE.match(text.upper()):
+            return self.filter(nct_id=text.upper())
+        return self._text_match("search_text", text)
 
 
 class Trial(models.Model):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trials", "0004_trigram_search_indexes"),
+        ("trials", "0004_search_indexes"),
     ]
 
     operations = [

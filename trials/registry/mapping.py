@@ -254,7 +254,8 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
     if digest is None:
         digest = content_hash(canonical)
     brief_title = brief_title.strip()
-    search_parts = [nct_id, brief_title, official_title, acronym, *conditions, *interventions]
+    # What the public search looks in (official titles are long and add little).
+    search_parts = [nct_id, brief_title, acronym, *conditions, *interventions]
     search_parts.append(lead_sponsor)
     columns = {
         "nct_id": nct_id,
