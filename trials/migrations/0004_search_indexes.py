@@ -8,6 +8,7 @@ holds a few dozen words per trial where a trigram index would hold hundreds of
 trigrams, which keeps the sync's bulk writes fast. ``fillfactor`` leaves free space
 so that refreshing ``last_seen`` (no indexed column) is a HOT update that touches no
 index. SQLite needs none of this at its sizes. EXPLAIN output: docs/trials.md.
+(The reverse migration does not recreate the unused LIKE index dropped below.)
 """
 
 from django.db import migrations
@@ -27,6 +28,9 @@ def create(apps, schema_editor):
             f"USING gin (to_tsvector('simple'::regconfig, {column}))"
         )
     schema_editor.execute("ALTER TABLE trials_trial SET (fillfactor = 85)")
+    # Django adds a varchar_pattern_ops twin to unique CharFields for LIKE 'x%'; nothing
+    # queries NCT IDs that way, and every sync write would maintain it.
+    schema_editor.execute("DROP INDEX IF EXISTS trials_trial_nct_id_7f643854_like")
 
 
 def drop(apps, schema_editor):
