@@ -14,6 +14,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -128,7 +129,14 @@ class TrialViewSet(SnippetViewSet):
     icon = "clipboard-list"
     menu_label = "Trials"
     menu_order = 1
-    list_display = ["nct_id", "brief_title", "overall_status", "phase_display", "last_seen"]
+    list_display = [
+        "nct_id",
+        "brief_title",
+        Column("status_label", label="Status", sort_key="overall_status"),
+        Column("phase_display", label="Phase"),
+        Column("last_update_posted", label="Updated in registry", sort_key="last_update_posted"),
+        Column("last_seen", label="Last seen"),
+    ]
     list_per_page = 50
     ordering = ["-last_update_posted", "nct_id"]
     search_fields = ["search_text"]
