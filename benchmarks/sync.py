@@ -9,7 +9,9 @@ Then, each in a fresh process so that peak memory is the sync's own:
 2. a no-change re-sync right after (hash check only: nothing written),
 3. a no-change re-sync "a day later" (unchanged trials get last_seen refreshed).
 
-Prints studies/s, wall time, peak RSS and statements per page. Targets (DESIGN §9):
+Prints studies/s, wall time, the sync process's own CPU time (user + system: on a shared
+machine wall time also counts waiting for a core), peak RSS and statements per page.
+Targets (DESIGN §9):
 >= 2,000 studies/s for the full sync, peak memory not growing with N, no-change re-sync
 <= 10 s at 100,000.
 
@@ -94,10 +96,13 @@ def child(mode: str, url: str) -> None:
     assert run_module.store_page is writer.store_page
     baseline = rss_mb()
     client = RegistryClient(url, requests_per_second=0, timeout=(5, 120))
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         run = run_sync(full=True, client=client)
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     print(
         json.dumps(
             {
@@ -105,6 +110,7 @@ def child(mode: str, url: str) -> None:
                 "status": run.status,
                 "error": run.error,
                 "seconds": elapsed,
+                "cpu_seconds": cpu,
                 "fetched": run.fetched,
                 "created": run.created,
                 "updated": run.updated,
@@ -159,7 +165,8 @@ def report(n: int, result: dict) -> None:
     rate = result["fetched"] / result["seconds"] if result["seconds"] else 0
     per_page = result["statements"] / result["pages"] if result["pages"] else 0
     print(
-        f"  {result['mode']:<10} {result['status']:<9} {result['seconds']:7.1f} s  "
+        f"  {result['mode']:<10} {result['status']:<9} {result['seconds']:7.1f} s "
+        f"(sync CPU {result['cpu_seconds']:5.1f} s)  "
         f"{rate:8.0f} studies/s  created {result['created']:>6}  updated {result['updated']:>6}  "
         f"unchanged {result['unchanged']:>6}  pages {result['pages']:>4}  "
         f"{per_page:4.1f} statements/page  RSS {result['rss_start_mb']:.0f} -> "
