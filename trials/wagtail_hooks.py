@@ -14,6 +14,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -79,11 +80,11 @@ class TrialFilterSet(WagtailFilterSet):
 
 
 class TrialIndexView(IndexView):
-    """Search the denormalised search text (indexed with trigrams on PostgreSQL) rather
-    than a Wagtail search index, which bulk writes of the sync would not maintain."""
+    """Search the denormalised search text (full-text indexed on PostgreSQL) rather than
+    a Wagtail search index, which the sync's bulk writes would not maintain."""
 
     def search_queryset(self, queryset):
-        return queryset.search(self.search_query) if self.is_searching else queryset
+        return queryset.search(self.search_query, prefix=True) if self.is_searching else queryset
 
 
 class TrialChooserFilterForm(BaseFilterForm):
@@ -99,7 +100,7 @@ class TrialChooserFilterForm(BaseFilterForm):
     def filter(self, objects):
         objects = super().filter(objects)
         if query := self.cleaned_data.get("q"):
-            objects = objects.search(query)
+            objects = objects.search(query, prefix=True)
             self.is_searching, self.search_query = True, query
         if status := self.cleaned_data.get("status"):
             objects = objects.filter(overall_status=status)
@@ -128,7 +129,14 @@ class TrialViewSet(SnippetViewSet):
     icon = "clipboard-list"
     menu_label = "Trials"
     menu_order = 1
-    list_display = ["nct_id", "brief_title", "overall_status", "phase_display", "last_seen"]
+    list_display = [
+        "nct_id",
+        "brief_title",
+        Column("status_label", label="Status", sort_key="overall_status"),
+        Column("phase_display", label="Phase"),
+        Column("last_update_posted", label="Updated in registry", sort_key="last_update_posted"),
+        Column("last_seen", label="Last seen"),
+    ]
     list_per_page = 50
     ordering = ["-last_update_posted", "nct_id"]
     search_fields = ["search_text"]

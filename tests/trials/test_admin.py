@@ -141,6 +141,8 @@ def test_admin_search_and_filters(client, superuser):
     assert titles(overall_status="COMPLETED") == ["Stent registry"]
     assert titles(phase="PHASE2") == ["CAR-T in lymphoma"]
     assert titles(condition="coronary") == ["Stent registry"]
+    by_status = client.get(url, {"ordering": "overall_status"})
+    assert [t.nct_id for t in by_status.context["object_list"]] == ["NCT00000012", "NCT00000011"]
 
 
 def test_admin_listing_query_count_does_not_grow(client, superuser):
