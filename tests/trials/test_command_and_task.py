@@ -3,6 +3,7 @@
 import shutil
 import sqlite3
 import subprocess
+import threading
 import time
 from io import StringIO
 
@@ -217,11 +218,14 @@ def test_two_processes_never_sync_at_once(registry, scratch_env):
     """Two workers start the sync at the same time: the second is refused while the
     first holds the lease, and nothing is stored twice."""
     ids = sorted(nct_id_of(s) for s in real_studies())
-    registry.add_fault(Fault.stall(3.0))  # the first worker's only request hangs a while
+    # The first worker's only request hangs until the second worker has been refused,
+    # however slowly the second process starts on a busy machine.
+    second_done = threading.Event()
+    registry.add_fault(Fault.stall(120.0, release=second_done))
     first = subprocess.Popen(
         [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", *ids],
         cwd=PROJECT_ROOT,
-        env=scratch_env,
+        env={**scratch_env, "CTGOV_TIMEOUT_READ": "180"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -235,8 +239,10 @@ def test_two_processes_never_sync_at_once(registry, scratch_env):
             assert time.monotonic() < deadline, "the first worker never took the lease"
             time.sleep(0.1)
         second = manage("sync_trials", "--no-progress", "--ids", *ids, env=scratch_env)
+        second_done.set()
         _, err = first.communicate(timeout=120)
     finally:
+        second_done.set()
         if first.poll() is None:
             first.kill()
     assert second.returncode == 1

@@ -44,6 +44,7 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     match: Callable | None = None  # request -> bool; default: every /studies request
+    release: threading.Event | None = None  # a stall ends early when the test sets it
 
     @classmethod
     def http(cls, status: int, body: str = "", retry_after: str | None = None, **kw):
@@ -55,8 +56,9 @@ class Fault:
         return cls("reset", **kw)
 
     @classmethod
-    def stall(cls, seconds: float, **kw):
-        return cls("stall", delay=seconds, **kw)
+    def stall(cls, seconds: float, release: threading.Event | None = None, **kw):
+        """Hang for SECONDS, or until RELEASE is set (tests that wait on another process)."""
+        return cls("stall", delay=seconds, release=release, **kw)
 
     @classmethod
     def invalid_json(cls, **kw):
@@ -328,7 +330,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, request, fault: Fault | None) -> None:
         registry = self.registry
         if fault and fault.kind == "stall":
-            registry._stopping.wait(fault.delay)
+            (fault.release or registry._stopping).wait(fault.delay)
             fault = None
         if fault and fault.kind == "http":
             return self._send(fault.status, fault.body, "text/plain; charset=utf-8", fault.headers)
