@@ -181,6 +181,11 @@ CTGOV_REQUESTS_PER_SECOND = env_float("CTGOV_REQUESTS_PER_SECOND", 1.0)
 CTGOV_TIMEOUT_CONNECT = env_float("CTGOV_TIMEOUT_CONNECT", 10.0)
 CTGOV_TIMEOUT_READ = env_float("CTGOV_TIMEOUT_READ", 60.0)
 CTGOV_MAX_RETRIES = env_int("CTGOV_MAX_RETRIES", 5)
+# Retry delays: base * 2**n seconds with jitter, at most CTGOV_BACKOFF_MAX (unless Retry-After).
+CTGOV_BACKOFF_BASE = env_float("CTGOV_BACKOFF_BASE", 1.0)
+CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
+# The sync's database lease: renewed after every page, taken over when it expires.
+TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
 
 # Editorial review
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 90)

@@ -1,0 +1,46 @@
+"""Fixtures of the trials tests: a fake registry on 127.0.0.1 and a client pointed at it."""
+
+import pytest
+
+# Models cannot be imported before pytest-django has set Django up: import in fixtures.
+
+
+class SleepRecorder:
+    """Stands in for time.sleep: records the waits instead of waiting."""
+
+    def __init__(self):
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def registry(settings):
+    """The fake registry serving every reference study; settings point at it."""
+    from .fake_registry import FakeRegistry, StudyStore, real_studies
+
+    server = FakeRegistry(StudyStore(real_studies())).start()
+    settings.CTGOV_API_URL = server.url
+    settings.CTGOV_REQUESTS_PER_SECOND = 0
+    settings.CTGOV_BACKOFF_BASE = 0.001
+    settings.CTGOV_BACKOFF_MAX = 0.01
+    settings.CTGOV_TIMEOUT_CONNECT = 2.0
+    settings.CTGOV_TIMEOUT_READ = 2.0
+    settings.CTGOV_MAX_RETRIES = 3
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sleeps():
+    return SleepRecorder()
+
+
+@pytest.fixture
+def client(registry, sleeps):
+    """A client of the fake registry whose backoff waits are recorded, not slept."""
+    from trials.registry.client import RegistryClient
+
+    with RegistryClient(registry.url, sleep=sleeps, timeout=(2.0, 0.5)) as c:
+        yield c

@@ -1,0 +1,42 @@
+"""Factories for the trials app's models."""
+
+import factory
+from django.utils import timezone
+
+from trials.models import Trial, TrialQuery, TrialSyncRun
+
+
+class TrialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trial
+
+    nct_id = factory.Sequence(lambda n: f"NCT{90000000 + n:08d}")
+    brief_title = factory.Sequence(lambda n: f"Study of treatment {n}")
+    overall_status = "RECRUITING"
+    phases = factory.LazyFunction(lambda: ["PHASE2"])
+    phase_label = factory.LazyAttribute(lambda o: "|".join(o.phases))
+    study_type = "INTERVENTIONAL"
+    conditions = factory.LazyFunction(lambda: ["Lymphoma"])
+    conditions_text = factory.LazyAttribute(lambda o: "\n".join(o.conditions).lower())
+    search_text = factory.LazyAttribute(
+        lambda o: "\n".join([o.nct_id, o.brief_title, *o.conditions]).lower()
+    )
+    lead_sponsor = "Example University"
+    last_update_posted = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class TrialQueryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrialQuery
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Query {n}")
+    condition = "melanoma"
+
+
+class TrialSyncRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrialSyncRun
+
+    status = TrialSyncRun.Status.SUCCEEDED
+    finished = factory.LazyFunction(timezone.now)

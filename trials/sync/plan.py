@@ -1,0 +1,151 @@
+"""What a run fetches: a list of sources, each one registry query with fixed parameters.
+
+Sources are the active saved queries (each incremental from its own watermark) and the
+NCT IDs that other apps cite (by ``filter.ids`` in batches). The list is deterministic
+for the same inputs, so a failed run can be resumed source by source, page by page.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from trials.citations import cited_nct_ids
+from trials.models import Trial, TrialQuery, TrialSyncRun
+from trials.registry.client import RegistryClient
+
+SAFETY_MARGIN = timedelta(days=1)  # the registry's dates are days; overlap one
+
+
+@dataclass
+class Source:
+    """One registry query of a run."""
+
+    key: str
+    label: str
+    params: dict
+    query_id: int | None = None
+    # For filter.ids batches fetched without a date filter: IDs the registry does not
+    # return are missing from it.
+    requested_ids: list[str] = field(default_factory=list)
+    detect_missing: bool = False
+
+
+def since_filter(since: date) -> str:
+    return f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]"
+
+
+def with_since(params: dict, since: date | None) -> dict:
+    return {**params, "filter.advanced": since_filter(since)} if since else dict(params)
+
+
+def query_sources(queries, *, full: bool, since: date | None) -> list[Source]:
+    sources = []
+    for query in queries:
+        if full:
+            query_since = None
+        elif since:
+            query_since = since
+        elif query.last_synced:
+            query_since = timezone.localdate(query.last_synced) - SAFETY_MARGIN
+        else:
+            query_since = None  # never synced: everything it matches
+        sources.append(
+            Source(
+                key=f"query:{query.pk}",
+                label=f"query {query.name!r}",
+                params=with_since(query.registry_params(), query_since),
+                query_id=query.pk,
+            )
+        )
+    return sources
+
+
+def id_sources(nct_ids, *, full: bool, since: date | None, label: str) -> list[Source]:
+    """filter.ids batches. Incremental: stored trials only if updated since SINCE; IDs
+    not stored yet (or marked missing) are always fetched, and only those unfiltered
+    batches can tell that a study is missing from the registry."""
+    nct_ids = sorted(set(nct_ids))
+    if not nct_ids:
+        return []
+    if full or since is None:
+        fresh, known = nct_ids, []
+    else:
+        stored = set(
+            Trial.objects.filter(nct_id__in=nct_ids, missing_from_registry=False).values_list(
+                "nct_id", flat=True
+            )
+        )
+        fresh = [i for i in nct_ids if i not in stored]
+        known = [i for i in nct_ids if i in stored]
+    sources = []
+    for batch in RegistryClient.id_batches(fresh):
+        sources.append(
+            Source(
+                key=f"ids:{batch[0]}:{len(batch)}",
+                label=f"{label} {batch[0]}…{batch[-1]}",
+                params=RegistryClient.ids_params(batch),
+                requested_ids=batch,
+                detect_missing=True,
+            )
+        )
+    for batch in RegistryClient.id_batches(known):
+        sources.append(
+            Source(
+                key=f"ids-updated:{batch[0]}:{len(batch)}",
+                label=f"{label} {batch[0]}…{batch[-1]} (updated since {since})",
+                params=with_since(RegistryClient.ids_params(batch), since),
+                requested_ids=batch,
+            )
+        )
+    return sources
+
+
+def cited_ids_since() -> date | None:
+    """Watermark of the cited IDs: the last complete scheduled-scope run, minus a day."""
+    last = (
+        TrialSyncRun.objects.filter(
+            status__in=[TrialSyncRun.Status.SUCCEEDED, TrialSyncRun.Status.PARTIAL],
+            parameters__scope="all",
+        )
+        .order_by("-started")
+        .first()
+    )
+    return timezone.localdate(last.started) - SAFETY_MARGIN if last else None
+
+
+def build_plan(
+    *,
+    full: bool = False,
+    since: date | None = None,
+    query: TrialQuery | None = None,
+    ids: list[str] | None = None,
+) -> tuple[list[Source], dict]:
+    """The sources of a run and the parameters recorded on it."""
+    parameters: dict = {"full": full, "since": since.isoformat() if since else None}
+    if ids:
+        parameters.update(scope="ids", ids=sorted(set(ids)))
+        # Explicit IDs are always fetched whole: the caller wants them now.
+        return id_sources(ids, full=True, since=None, label="IDs"), parameters
+    if query is not None:
+        parameters.update(scope="query", query=query.name)
+        return query_sources([query], full=full, since=since), parameters
+    parameters["scope"] = "all"
+    queries = list(TrialQuery.objects.filter(active=True).order_by("name", "pk"))
+    cited = cited_nct_ids()
+    parameters["queries"] = [q.name for q in queries]
+    parameters["cited_ids"] = len(cited)
+    sources = query_sources(queries, full=full, since=since)
+    ids_since = None if full else (since or cited_ids_since())
+    sources += id_sources(cited, full=full, since=ids_since, label="cited IDs")
+    return sources, parameters
+
+
+def plan_key(sources: list[Source]) -> str:
+    """Identity of a plan for resuming: the sources and their parameters, not dates."""
+    shape = [
+        (s.key, {k: v for k, v in s.params.items() if k != "filter.advanced"}) for s in sources
+    ]
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]

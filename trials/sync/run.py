@@ -1,0 +1,275 @@
+"""run_sync(): the one function behind ``manage.py sync_trials`` and the daily task."""
+
+import logging
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from trials.models import Trial, TrialQuery, TrialSyncRun
+from trials.registry.client import (
+    RegistryClient,
+    RegistryError,
+    RegistryRequestError,
+)
+from trials.signals import trial_status_changed
+
+from . import lease
+from .plan import Source, build_plan, plan_key
+from .writer import PageResult, store_page
+
+logger = logging.getLogger("trials.sync")
+
+RESUME_WINDOW = timedelta(hours=20)  # within the plan's one-day overlap
+MAX_TOKEN_RESTARTS = 2
+
+
+class SyncProgress:
+    """Receives progress as a run goes; the command draws a progress bar from it."""
+
+    def add_total(self, count: int) -> None:
+        """The registry announced COUNT more studies to come."""
+
+    def advance(self, count: int, run: TrialSyncRun) -> None:
+        """A page of COUNT studies was stored."""
+
+
+class _Abort(Exception):
+    """Stop the whole run: the registry is unusable or our lease is gone."""
+
+
+def run_sync(
+    *,
+    full: bool = False,
+    since: date | None = None,
+    query: TrialQuery | None = None,
+    ids: list[str] | None = None,
+    trigger: str = "manual",
+    client: RegistryClient | None = None,
+    progress: SyncProgress | None = None,
+) -> TrialSyncRun:
+    """Fetch from the registry and store. Returns the finished TrialSyncRun.
+
+    Registry and storage errors never escape: they are recorded on the run (status
+    ``failed`` or ``partial``). Raises ``SyncAlreadyRunning`` if another run holds the
+    lease, without recording anything.
+    """
+    holder = lease.new_holder()
+    if not lease.acquire(holder):
+        raise lease.SyncAlreadyRunning(lease.current())
+    own_client = client is None
+    client = client or RegistryClient()
+    progress = progress or SyncProgress()
+    try:
+        _close_interrupted_runs()
+        sources, parameters = build_plan(full=full, since=since, query=query, ids=ids)
+        key = plan_key(sources)
+        resume = _resumable(key)
+        run = TrialSyncRun.objects.create(
+            kind=TrialSyncRun.Kind.FULL if (full or ids) else TrialSyncRun.Kind.INCREMENTAL,
+            trigger=trigger,
+            parameters=parameters,
+            cursor={"plan": key, "source": 0, "page_token": None, "params": None},
+            resumed_from=resume,
+        )
+        _Runner(run, sources, key, client, holder, progress).execute(
+            resume.cursor if resume else None
+        )
+        return run
+    finally:
+        if own_client:
+            client.close()
+        lease.release(holder)
+
+
+def _close_interrupted_runs() -> None:
+    """Runs still marked running while we hold the lease died without finishing."""
+    TrialSyncRun.objects.filter(status=TrialSyncRun.Status.RUNNING).update(
+        status=TrialSyncRun.Status.FAILED,
+        finished=timezone.now(),
+        error="Interrupted: the process stopped before the run finished (its lease expired).",
+    )
+
+
+def _resumable(key: str) -> TrialSyncRun | None:
+    last = TrialSyncRun.objects.order_by("-started", "-pk").first()
+    if (
+        last is not None
+        and last.status == TrialSyncRun.Status.FAILED
+        and last.cursor.get("plan") == key
+        and last.started >= timezone.now() - RESUME_WINDOW
+        and (last.cursor.get("source") or last.cursor.get("page_token"))
+    ):
+        return last
+    return None
+
+
+class _Runner:
+    def __init__(self, run, sources: list[Source], key, client, holder, progress):
+        self.run = run
+        self.sources = sources
+        self.key = key
+        self.client = client
+        self.holder = holder
+        self.progress = progress
+        self.source_errors: list[str] = []
+
+    def execute(self, resume_cursor: dict | None) -> None:
+        run = self.run
+        start_index = resume_cursor.get("source", 0) if resume_cursor else 0
+        try:
+            for index, source in enumerate(self.sources):
+                if index < start_index:
+                    continue
+                token = params = None
+                if resume_cursor and index == start_index and resume_cursor.get("page_token"):
+                    token = resume_cursor["page_token"]
+                    params = resume_cursor.get("params") or source.params
+                self._fetch_source(index, source, params or source.params, token)
+        except _Abort as exc:
+            self._finish(TrialSyncRun.Status.FAILED, str(exc))
+        except Exception as exc:
+            logger.exception("Registry sync #%s failed", run.pk)
+            self._finish(
+                TrialSyncRun.Status.FAILED, f"Unexpected error: {type(exc).__name__}: {exc}"
+            )
+        except BaseException as exc:
+            self._finish(TrialSyncRun.Status.FAILED, f"Interrupted ({type(exc).__name__})")
+            raise
+        else:
+            if self.source_errors or run.failed:
+                self._finish(TrialSyncRun.Status.PARTIAL, "")
+            else:
+                self._finish(TrialSyncRun.Status.SUCCEEDED, "")
+
+    def _finish(self, status: str, error: str) -> None:
+        run = self.run
+        run.refresh_from_db()  # counters as committed, whatever failed mid-page
+        errors = [*self.source_errors, error] if error else list(self.source_errors)
+        run.status = status
+        run.error = "\n".join(errors)
+        run.finished = timezone.now()
+        run.save()
+        log = logger.info if status == TrialSyncRun.Status.SUCCEEDED else logger.warning
+        log("%s", run.summary())
+
+    def _fetch_source(self, index: int, source: Source, params: dict, token: str | None) -> None:
+        restarts = 0
+        seen: set[str] = set()
+        detect_missing = source.detect_missing and token is None
+        while True:
+            try:
+                for page in self.client.iter_pages(params, token, count_total=token is None):
+                    if page.total_count:
+                        self.progress.add_total(page.total_count)
+                    seen |= self._store(index, params, page.studies, page.next_page_token)
+                    token = page.next_page_token
+                break
+            except RegistryRequestError as exc:
+                if token and exc.status == 400 and restarts < MAX_TOKEN_RESTARTS:
+                    # An expired page token: start the query again (writes are idempotent).
+                    restarts += 1
+                    self._warn(
+                        f"{source.label}: the registry refused the page token ({exc.message}); "
+                        "restarting this query from its first page"
+                    )
+                    token, params, seen = None, source.params, set()
+                    detect_missing = source.detect_missing
+                    continue
+                self.source_errors.append(f"{source.label}: {exc}")
+                logger.warning("Registry sync #%s: %s: %s", self.run.pk, source.label, exc)
+                self._advance_cursor(index + 1)
+                return
+            except RegistryError as exc:
+                raise _Abort(f"{source.label}: {exc}") from exc
+            except lease.LeaseLost as exc:
+                raise _Abort(str(exc)) from exc
+        with transaction.atomic():
+            lease.renew(self.holder)
+            if detect_missing:
+                self._mark_missing(source, seen)
+            if source.query_id:
+                TrialQuery.objects.filter(pk=source.query_id).update(last_synced=self.run.started)
+            self._advance_cursor(index + 1)
+
+    def _advance_cursor(self, index: int) -> None:
+        self.run.cursor = {"plan": self.key, "source": index, "page_token": None, "params": None}
+        self.run.save(update_fields=["cursor", "missing", "warnings"])
+
+    def _store(self, index: int, params: dict, studies: list, next_token: str | None) -> set[str]:
+        run = self.run
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                lease.renew(self.holder)
+                result: PageResult = store_page(studies, now)
+                run.pages += 1
+                run.fetched += len(studies)
+                run.created += result.created
+                run.updated += result.updated
+                run.unchanged += result.unchanged
+                run.failed += result.failed
+                for warning in result.warnings:
+                    run.add_warning(warning)
+                run.cursor = {
+                    "plan": self.key,
+                    "source": index,
+                    "page_token": next_token,
+                    "params": params,
+                }
+                run.save(
+                    update_fields=[
+                        "pages",
+                        "fetched",
+                        "created",
+                        "updated",
+                        "unchanged",
+                        "failed",
+                        "warnings",
+                        "cursor",
+                    ]
+                )
+        except Exception:
+            run.refresh_from_db()
+            raise
+        self._send_status_changes(result)
+        self.progress.advance(len(studies), run)
+        return result.seen_ids
+
+    def _send_status_changes(self, result: PageResult) -> None:
+        if not result.status_changes:
+            return
+        trials = Trial.objects.in_bulk(
+            [c.nct_id for c in result.status_changes], field_name="nct_id"
+        )
+        for change in result.status_changes:
+            responses = trial_status_changed.send_robust(
+                sender=Trial,
+                trial=trials[change.nct_id],
+                old_status=change.old_status,
+                new_status=change.new_status,
+                old_phases=change.old_phases,
+                new_phases=change.new_phases,
+                run=self.run,
+            )
+            for receiver, response in responses:
+                if isinstance(response, Exception):
+                    self._warn(
+                        f"{change.nct_id}: status-change receiver {receiver!r} failed: {response}"
+                    )
+
+    def _mark_missing(self, source: Source, seen: set[str]) -> None:
+        missing = [nct_id for nct_id in source.requested_ids if nct_id not in seen]
+        if not missing:
+            return
+        Trial.objects.filter(nct_id__in=missing, missing_from_registry=False).update(
+            missing_from_registry=True
+        )
+        self.run.missing += len(missing)
+        for nct_id in missing:
+            self.run.add_warning(f"{nct_id}: not found in the registry; marked missing")
+
+    def _warn(self, message: str) -> None:
+        logger.warning("Registry sync #%s: %s", self.run.pk, message)
+        self.run.add_warning(message)
+        self.run.save(update_fields=["warnings"])
