@@ -6,3 +6,8 @@ class InsightsConfig(AppConfig):
 
     name = "insights"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from insights.review.signals import connect_review_signals
+
+        connect_review_signals()

@@ -386,3 +386,30 @@ def attach_trials(citations) -> None:
     found = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=ids)} if ids else {}
     for citation in citations:
         citation._trial = found.get(citation.nct_id)
+
+
+# The editorial review's models live in insights.review; importing them here registers
+# them with the insights app and keeps them importable from insights.models.
+from insights.review.flags import RegistryCheckFlag  # noqa: E402
+from insights.review.records import CompletedReview, StageSignOff  # noqa: E402
+from insights.review.tasks import (  # noqa: E402
+    MedicalAccuracyTask,
+    PrimaryResearchTask,
+    RegistryVerificationTask,
+    ReviewTaskState,
+)
+
+__all__ = [
+    "CompletedReview",
+    "ExplainerPage",
+    "ExplainerPageAuthor",
+    "ExplainerPageTopic",
+    "ExplainerTrialCitation",
+    "InsightsIndexPage",
+    "MedicalAccuracyTask",
+    "PrimaryResearchTask",
+    "RegistryCheckFlag",
+    "RegistryVerificationTask",
+    "ReviewTaskState",
+    "StageSignOff",
+]

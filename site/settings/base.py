@@ -154,6 +154,12 @@ WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+# Editorial review (insights.review): the final approval publishes without the approver
+# holding publish permission; approvals count only for the revision they approved; the
+# review sends its own stage e-mails, so Wagtail's extra ones to superusers are off.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "insights.review.finish.finish_workflow"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # Headless API: CORS for configured front-end origins only.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

@@ -1,0 +1,91 @@
+""" "Registry check needed": explainers citing a trial whose registry entry changed.
+
+The flag is its own model rather than a field on ExplainerPage: a page field would be
+copied into every revision, so publishing a revision saved before the flag was raised
+would silently clear it. The trials sync raises flags through its
+``trial_status_changed`` signal (``on_trial_status_changed``); a completed registry
+verification of the page resolves them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RegistryCheckFlag(models.Model):
+    """A published explainer that must be re-verified against the registry, and why."""
+
+    page = models.ForeignKey(
+        "insights.ExplainerPage", on_delete=models.CASCADE, related_name="registry_flags"
+    )
+    nct_id = models.CharField("NCT ID", max_length=11)
+    reason = models.TextField()
+    flagged_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-flagged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "nct_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_registry_flag_per_trial",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nct_id}: {self.reason}"
+
+
+def flag_explainers_citing(nct_id: str, reason: str) -> int:
+    """Flag every live explainer citing NCT_ID as "registry check needed"; return how many.
+
+    An explainer already flagged for this trial keeps one open flag, with the newest reason.
+    """
+    from insights.models import ExplainerPage
+
+    nct_id = nct_id.strip().upper()
+    page_ids = list(
+        ExplainerPage.objects.live()
+        .filter(trial_citations__nct_id=nct_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for page_id in page_ids:
+        RegistryCheckFlag.objects.update_or_create(
+            page_id=page_id,
+            nct_id=nct_id,
+            resolved_at=None,
+            defaults={"reason": reason, "flagged_at": timezone.now()},
+        )
+    return len(page_ids)
+
+
+def resolve_registry_flags(page, user=None) -> int:
+    """Close PAGE's open flags (its registry verification was just approved)."""
+    return RegistryCheckFlag.objects.filter(page=page, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=user
+    )
+
+
+def registry_check_needed(page) -> bool:
+    return RegistryCheckFlag.objects.filter(page=page, resolved_at__isnull=True).exists()
+
+
+def on_trial_status_changed(
+    sender, trial=None, nct_id=None, old_status="", new_status="", **kwargs
+):
+    """Receiver for ``trials.signals.trial_status_changed`` (connected where both apps meet)."""
+    nct_id = nct_id or getattr(trial, "nct_id", "")
+    if not nct_id:
+        return 0
+    old_status = old_status or kwargs.get("previous_status", "") or "unknown"
+    new_status = new_status or getattr(trial, "overall_status", "") or "unknown"
+    return flag_explainers_citing(
+        nct_id, f"Registry status changed from {old_status} to {new_status}."
+    )

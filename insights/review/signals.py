@@ -1,0 +1,28 @@
+"""Signal wiring of the editorial review (called from InsightsConfig.ready)."""
+
+from django.db.models.signals import post_save, pre_save
+from wagtail.models import Revision
+from wagtail.signals import task_submitted
+
+
+def connect_review_signals() -> None:
+    from insights.models import ExplainerPage
+    from insights.review import wagtail_hooks  # noqa: F401  (admin hooks register on import)
+    from insights.review.editing import (
+        refuse_overwriting_approved_revision,
+        restart_review_after_edit,
+    )
+    from insights.review.notifications import stage_started
+    from insights.review.tasks import ReviewTaskState
+
+    post_save.connect(
+        restart_review_after_edit, sender=ExplainerPage, dispatch_uid="insights_review_restart"
+    )
+    pre_save.connect(
+        refuse_overwriting_approved_revision,
+        sender=Revision,
+        dispatch_uid="insights_review_frozen_revision",
+    )
+    task_submitted.connect(
+        stage_started, sender=ReviewTaskState, dispatch_uid="insights_review_stage_mail"
+    )
