@@ -47,9 +47,9 @@ def page_for_preview_token(token: str) -> Page:
     return revision.as_object()
 
 
-def preview_url(request, revision: Revision) -> str:
+def preview_url(request, revision: Revision, token: str | None = None) -> str:
     """Where to preview REVISION: the front-end's preview URL, or the API's own."""
-    token = preview_token(revision)
+    token = token or preview_token(revision)
     if settings.HEADLESS_PREVIEW_URL:
         return settings.HEADLESS_PREVIEW_URL.replace("{token}", token)
     return get_full_url(request, reverse("wagtailapi:pages:preview") + f"?token={token}")
