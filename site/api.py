@@ -42,16 +42,24 @@ class BoundedPagination(WagtailPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
+class PublicEndpointMixin:
+    """What every public endpoint shares: anonymous, bounded, strict about ``find/?id=``."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        raw = request.GET.get("id")
+        if raw is not None and not (raw.isascii() and raw.isdigit()):
+            raise BadRequestError("id: expected a positive integer")
+        return super().find_object(queryset, request)
+
+
 def public_endpoint(viewset):
-    """VIEWSET as a public, anonymous, boundedly paginated endpoint."""
-    attrs = {
-        "__doc__": viewset.__doc__,
-        "__module__": viewset.__module__,
-        "authentication_classes": (),
-        "permission_classes": (AllowAny,),
-        "pagination_class": BoundedPagination,
-    }
-    return type(viewset.__name__, (viewset,), attrs)
+    """VIEWSET as a public endpoint (see PublicEndpointMixin)."""
+    attrs = {"__doc__": viewset.__doc__, "__module__": viewset.__module__}
+    return type(viewset.__name__, (PublicEndpointMixin, viewset), attrs)
 
 
 def with_cache_headers(request, response):
