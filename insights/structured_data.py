@@ -18,7 +18,7 @@ def person_json_ld(person) -> dict:
     return data
 
 
-def explainer_json_ld(page, authors, record) -> dict:
+def explainer_json_ld(page, authors, record, topics) -> dict:
     """``MedicalWebPage`` with author, reviewedBy, lastReviewed and the therapy it is about.
 
     Review data comes only from RECORD (insights.review_record.ReviewRecord).
@@ -63,7 +63,6 @@ def explainer_json_ld(page, authors, record) -> dict:
         data["datePublished"] = page.first_published_at.isoformat()
     if page.last_published_at:
         data["dateModified"] = page.last_published_at.isoformat()
-    topics = [tag.name for tag in page.topics.all()]
     if topics:
-        data["keywords"] = ", ".join(topics)
+        data["keywords"] = ", ".join(tag.name for tag in topics)
     return data

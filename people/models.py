@@ -82,6 +82,8 @@ class Person(
         related_name="+",
     )
     links = StreamField([("link", ProfileLinkBlock())], blank=True, max_num=6)
+    # Any change to a person changes this, which renews cached explainer fragments.
+    updated_at = models.DateTimeField(auto_now=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -107,7 +109,9 @@ class Person(
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("job_title"),
+        index.AutocompleteField("job_title"),
         index.SearchField("credentials"),
+        index.AutocompleteField("credentials"),
         index.SearchField("bio"),
         index.FilterField("role"),
         index.FilterField("live"),

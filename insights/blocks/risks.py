@@ -1,5 +1,6 @@
 """Risks and side effects; their names feed the JSON-LD adverse outcomes."""
 
+from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.rich_text import RichText
 
@@ -46,7 +47,7 @@ class RiskBlock(blocks.StructBlock):
             name: message
             for name, message in self.REQUIRED_MESSAGES.items()
             if not value.get(name)
-            or (isinstance(value[name], RichText) and not value[name].source.strip())
+            or (isinstance(value[name], RichText) and not strip_tags(value[name].source).strip())
         }
         if missing:
             raise struct_error(missing)

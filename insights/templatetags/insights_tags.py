@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from insights import rendering
+from insights import fragments
 
 register = template.Library()
 
@@ -26,13 +26,13 @@ def json_ld(data) -> str:
 
 @register.simple_tag(takes_context=True)
 def explainer_body(context, page) -> str:
-    """The body blocks of PAGE except disclaimers, cached per live revision."""
-    return rendering.body_html(page, context, exclude=("disclaimer",))
+    """The body blocks of PAGE except disclaimers (the disclaimer comes after the summary)."""
+    return fragments.render_blocks(page, context, exclude=("disclaimer",))
 
 
 @register.simple_tag(takes_context=True)
 def explainer_disclaimers(context, page) -> str:
-    return rendering.body_html(page, context, only=("disclaimer",))
+    return fragments.render_blocks(page, context, only=("disclaimer",))
 
 
 @register.simple_tag(takes_context=True)
@@ -43,6 +43,6 @@ def insights_index_url(context) -> str:
     key = f"insights:index-url:{site_id}"
     url = cache.get(key)
     if url is None:
-        url = rendering.insights_index_url(request) or ""
+        url = fragments.insights_index_url(request) or ""
         cache.set(key, url, 300)
     return url

@@ -1,27 +1,27 @@
-"""Treatment explainers: the index page, the explainer page and what hangs off it."""
+"""The treatment explainer page, its edit form and its topics."""
 
 import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from insights import review_record
-from insights.blocks import NCT_ID_RE, ExplainerBodyBlock, validate_nct_id
+from insights.blocks import NCT_ID_RE, ExplainerBodyBlock
 from people.models import Person, Role
-from trials.models import OverallStatus, Phase, Trial
+
+from .relations import ExplainerTrialCitation, attach_trials
 
 WORDS_PER_MINUTE = 200
 SUMMARY_FEATURES = ["bold", "italic", "link"]
@@ -29,57 +29,6 @@ DISCLAIMER_REQUIRED_MESSAGE = (
     "An explainer cannot be published without a disclaimer. Add a Disclaimer block to the "
     "body (drafts can be saved without one)."
 )
-
-
-class InsightsIndexPage(Page):
-    """The list of treatment explainers: newest review first, filterable by topic."""
-
-    intro = RichTextField(blank=True, features=SUMMARY_FEATURES)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = ["insights.ExplainerPage"]
-    page_size = 12
-
-    class Meta:
-        verbose_name = "explainers index"
-
-    def explainers(self):
-        """Live, public explainers under this index, newest review first."""
-        pages = ExplainerPage.objects.live().public().child_of(self)
-        return review_record.newest_review_first(pages)
-
-    def topics(self):
-        """Topics used by at least one live explainer here, for the filter."""
-        return (
-            Tag.objects.filter(
-                insights_explainerpagetopic_items__content_object__in=self.explainers().values("pk")
-            )
-            .distinct()
-            .order_by("name")
-        )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        explainers = self.explainers()
-        topics = list(self.topics())
-        topic_slug = request.GET.get("topic", "").strip()
-        active_topic = next((t for t in topics if t.slug == topic_slug), None)
-        if topic_slug:
-            # An unknown topic shows an empty list with a message, not an error.
-            explainers = explainers.filter(topics__slug=topic_slug).distinct()
-        explainers = explainers.select_related("hero_image").prefetch_related("tagged_topics__tag")
-        page_obj = Paginator(explainers, self.page_size).get_page(request.GET.get("page"))
-        entries = [(page, review_record.review_record_for(page)) for page in page_obj]
-        context.update(
-            topics=topics,
-            topic_slug=topic_slug,
-            active_topic=active_topic,
-            page_obj=page_obj,
-            entries=entries,
-        )
-        return context
 
 
 class ExplainerPageTopic(TaggedItemBase):
@@ -90,14 +39,47 @@ class ExplainerPageTopic(TaggedItemBase):
     )
 
 
+MALFORMED_STREAM_MESSAGE = (
+    "The submitted content of this field was malformed and could not be read; nothing was "
+    "saved. Reload the page and try again."
+)
+
+
 class ExplainerPageForm(WagtailAdminPageForm):
-    """Tells the page whether the editor is publishing, so validation can tell drafts apart."""
+    """The explainer edit form.
+
+    Tells the page whether the editor is publishing, so validation can tell drafts apart,
+    and turns malformed StreamField form data (which Wagtail would answer with a 500)
+    into a form error.
+    """
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Only the "Publish" action publishes from the edit view; drafts, submissions for
         # review and previews are saved without the publish-only checks.
         self.instance._publish_intent = bool(data) and "action-publish" in data
+        self.malformed_fields: set[str] = set()
+        for name, field in self.fields.items():
+            if hasattr(field, "block"):
+                field.widget.value_from_datadict = self._guarded_reader(name, field)
+
+    def _guarded_reader(self, name, field):
+        read = field.widget.value_from_datadict
+
+        def value_from_datadict(data, files, prefix):
+            try:
+                return read(data, files, prefix)
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+                self.malformed_fields.add(name)
+                return field.block.to_python([])
+
+        return value_from_datadict
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.malformed_fields:
+            self.add_error(name, MALFORMED_STREAM_MESSAGE)
+        return cleaned_data
 
 
 class ExplainerPage(Page):
@@ -191,7 +173,12 @@ class ExplainerPage(Page):
 
     def save_revision(self, *args, **kwargs):
         self.refresh_derived_fields()
-        return super().save_revision(*args, **kwargs)
+        # Saving a revision publishes nothing: the publish-only checks wait for publish().
+        self._saving_revision = True
+        try:
+            return super().save_revision(*args, **kwargs)
+        finally:
+            del self._saving_revision
 
     # Validation -------------------------------------------------------------------------
 
@@ -202,7 +189,9 @@ class ExplainerPage(Page):
         super().clean()
         # The edit view's form says whether the editor is publishing; anywhere else
         # (publishing a revision, a workflow's final approval) the page is live when saved.
-        publishing = getattr(self, "_publish_intent", self.live)
+        publishing = getattr(self, "_publish_intent", None)
+        if publishing is None:
+            publishing = self.live and not getattr(self, "_saving_revision", False)
         if publishing and not self.has_disclaimer():
             raise ValidationError(
                 {"body": ValidationError(DISCLAIMER_REQUIRED_MESSAGE, code="no_disclaimer")}
@@ -234,17 +223,37 @@ class ExplainerPage(Page):
         attach_trials(citations)
         return citations
 
-    def sibling_explainers(self):
-        return ExplainerPage.objects.live().public().sibling_of(self, inclusive=False)
-
     @cached_property
+    def neighbours(self) -> tuple["ExplainerPage | None", "ExplainerPage | None"]:
+        """(previous, next) live public siblings in the editors' order (the page tree).
+
+        One query for both.
+        """
+        # Siblings with a view restriction of their own are left out. Restrictions on
+        # ancestors apply to this page too, so a reader who sees it may see its neighbours.
+        siblings = (
+            ExplainerPage.objects.live()
+            .sibling_of(self, inclusive=False)
+            .filter(view_restrictions__isnull=True)
+        )
+        before = siblings.filter(path__lt=self.path).order_by("-path").values("pk")[:1]
+        after = siblings.filter(path__gt=self.path).order_by("path").values("pk")[:1]
+        found = list(
+            ExplainerPage.objects.filter(
+                models.Q(pk__in=models.Subquery(before)) | models.Q(pk__in=models.Subquery(after))
+            ).only("pk", "title", "path", "url_path", "depth", "locale_id")
+        )
+        previous = next((p for p in found if p.path < self.path), None)
+        following = next((p for p in found if p.path > self.path), None)
+        return previous, following
+
+    @property
     def previous_explainer(self):
-        """The live sibling before this one in the editors' order (the page tree)."""
-        return self.sibling_explainers().filter(path__lt=self.path).order_by("-path").first()
+        return self.neighbours[0]
 
-    @cached_property
+    @property
     def next_explainer(self):
-        return self.sibling_explainers().filter(path__gt=self.path).order_by("path").first()
+        return self.neighbours[1]
 
     def meta_description(self) -> str:
         """search_description if set, else the subtitle, else the start of the summary."""
@@ -259,21 +268,40 @@ class ExplainerPage(Page):
             url = request.build_absolute_uri(url)
         return url
 
-    def json_ld(self, authors=None, record=None) -> dict:
-        """schema.org ``MedicalWebPage`` data for this page (JSON-serialisable)."""
+    def json_ld(self, authors=None, record=None, topics=None) -> dict:
+        """schema.org ``MedicalWebPage`` data for this page (JSON-serialisable).
+
+        Pass what the caller already fetched (authors, review record, topics) to save queries.
+        """
         from insights.structured_data import explainer_json_ld
 
         return explainer_json_ld(
             self,
             authors=self.ordered_authors() if authors is None else authors,
             record=review_record.review_record_for(self) if record is None else record,
+            topics=list(self.topics.all()) if topics is None else topics,
         )
 
     def get_context(self, request, *args, **kwargs):
+        """Page context: the cached fragments (head, main) of this page.
+
+        ``explainer_context`` has the full data; it is only computed when the fragments
+        are not in the cache (or when previewing).
+        """
+        from insights.fragments import explainer_fragments
+
         context = super().get_context(request, *args, **kwargs)
+        stamp = getattr(request, "_explainer_stamp", None)
+        context["fragments"] = explainer_fragments(self, request, stamp=stamp)
+        return context
+
+    def explainer_context(self, request) -> dict:
+        """Everything the explainer templates show (several queries; constant in number)."""
+        context = {"page": self, "self": self, "request": request}
         authors = self.ordered_authors()
         record = review_record.review_record_for(self)
         citations = self.citations_with_trials()
+        topics = list(self.topics.all())
         index_page = self.get_parent()
         context.update(
             index_page=index_page,
@@ -285,11 +313,11 @@ class ExplainerPage(Page):
             review=record,
             citations=citations,
             trials_by_nct={c.nct_id: c.trial for c in citations if c.trial is not None},
-            topics=list(self.topics.all()),
+            topics=topics,
             people_boxes=people_boxes(authors, record),
             previous_explainer=self.previous_explainer,
             next_explainer=self.next_explainer,
-            json_ld=self.json_ld(authors=authors, record=record),
+            json_ld=self.json_ld(authors=authors, record=record, topics=topics),
         )
         return context
 
@@ -321,95 +349,3 @@ def people_boxes(authors, record) -> list[tuple[str, Person]]:
     for person in leads:
         add(person.role_label, person)
     return boxes
-
-
-class ExplainerPageAuthor(Orderable):
-    """An author of an explainer, in byline order. A cited person cannot be deleted."""
-
-    page = ParentalKey(ExplainerPage, on_delete=models.CASCADE, related_name="authors")
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="explainer_authorships"
-    )
-
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "author"
-
-    def __str__(self) -> str:
-        return f"author of “{self.page.title}”"
-
-
-class ExplainerTrialCitation(Orderable):
-    """A trial an explainer cites, by NCT ID, with what the page says about it.
-
-    ``stated_status`` / ``stated_phase`` are the page's claims, checked against the
-    registry before publication. The trial row itself may be missing (not synced yet).
-    """
-
-    page = ParentalKey(ExplainerPage, on_delete=models.CASCADE, related_name="trial_citations")
-    nct_id = models.CharField("NCT ID", max_length=11, validators=[validate_nct_id])
-    stated_status = models.CharField(
-        max_length=40, blank=True, choices=OverallStatus.choices, help_text="As the page states it."
-    )
-    stated_phase = models.CharField(
-        max_length=20, blank=True, choices=Phase.choices, help_text="As the page states it."
-    )
-
-    panels = [FieldPanel("nct_id"), FieldPanel("stated_status"), FieldPanel("stated_phase")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "cited trial"
-
-    def __str__(self) -> str:
-        return self.nct_id
-
-    def clean(self):
-        super().clean()
-        self.nct_id = (self.nct_id or "").strip().upper()
-
-    @property
-    def trial(self) -> Trial | None:
-        """The registry row for this NCT ID, or None if it is not in the Trial table."""
-        if not hasattr(self, "_trial"):
-            self._trial = Trial.objects.filter(nct_id=self.nct_id).first()
-        return self._trial
-
-    @property
-    def registry_url(self) -> str:
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
-
-
-def attach_trials(citations) -> None:
-    """Fetch the Trial rows of CITATIONS in one query and attach them (None if missing)."""
-    ids = {c.nct_id for c in citations}
-    found = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=ids)} if ids else {}
-    for citation in citations:
-        citation._trial = found.get(citation.nct_id)
-
-
-# The editorial review's models live in insights.review; importing them here registers
-# them with the insights app and keeps them importable from insights.models.
-from insights.review.flags import RegistryCheckFlag  # noqa: E402
-from insights.review.records import CompletedReview, StageSignOff  # noqa: E402
-from insights.review.tasks import (  # noqa: E402
-    MedicalAccuracyTask,
-    PrimaryResearchTask,
-    RegistryVerificationTask,
-    ReviewTaskState,
-)
-
-__all__ = [
-    "CompletedReview",
-    "ExplainerPage",
-    "ExplainerPageAuthor",
-    "ExplainerPageTopic",
-    "ExplainerTrialCitation",
-    "InsightsIndexPage",
-    "MedicalAccuracyTask",
-    "PrimaryResearchTask",
-    "RegistryCheckFlag",
-    "RegistryVerificationTask",
-    "ReviewTaskState",
-    "StageSignOff",
-]

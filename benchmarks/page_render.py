@@ -1,0 +1,174 @@
+"""Requests/s of the demo CAR-T explainer vs a stock Wagtail page of the same text length.
+
+Both pages are served by the same gunicorn (sync workers, persistent database connections,
+production settings with DEBUG off) on PostgreSQL, and measured with ``wrk`` on 127.0.0.1
+in alternating rounds so both see the same machine. Prints each round, the median and
+spread per page, and the ratio of the medians.
+
+    .venv/bin/python benchmarks/page_render.py [--rounds 5] [--duration 8] [--connections 4]
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/bench_pages (created if missing,
+migrated, demo content loaded). Targets: explainer >= 300 req/s and >= 1.5x the stock page.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.processes import free_port, running, wait_for_http  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_pages"
+EXPLAINER_PATH = "/insights/car-t-cell-therapy/"
+STOCK_SLUG = "bench-stock-page"
+
+# Creates (or refreshes) a StandardPage whose body is the explainer's text as rich text.
+STOCK_PAGE_SCRIPT = f"""
+from django.utils.html import strip_tags
+from home.models import HomePage, StandardPage
+from insights.models import ExplainerPage
+
+explainer = ExplainerPage.objects.live().get(slug="car-t-cell-therapy")
+text = explainer.body_text() + " " + strip_tags(explainer.summary)
+words = text.split()
+paragraphs = [" ".join(words[i:i + 90]) for i in range(0, len(words), 90)]
+body = "".join(f"<p>{{p}}</p>" for p in paragraphs)
+home = HomePage.objects.get()
+page = StandardPage.objects.filter(slug="{STOCK_SLUG}").first()
+if page is None:
+    page = StandardPage(title="Benchmark stock page", slug="{STOCK_SLUG}", body=body, live=False)
+    home.add_child(instance=page)
+page.body = body
+page.intro = explainer.subtitle
+page.save_revision().publish()
+print(f"explainer text: {{len(text)}} chars; stock page body text: {{len(strip_tags(body))}} chars")
+"""
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    print("wrk not found: installing the Debian package")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def manage(env, *args, check=True) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if check and result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wrk_rps(wrk: str, url: str, duration: int, connections: int) -> float:
+    out = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def summary(values: list[float]) -> str:
+    median = statistics.median(values)
+    spread = (max(values) - min(values)) / median * 100 if median else 0
+    return (
+        f"median {median:7.1f} req/s  min {min(values):7.1f}  max {max(values):7.1f}  "
+        f"spread {spread:4.1f}%"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    ensure_database(database_url)
+    wrk = ensure_wrk()
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="site.settings.production",
+        DATABASE_URL=database_url,
+        SECRET_KEY="benchmark-only-" + secrets.token_hex(24),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        GUNICORN_ACCESSLOG="/dev/null",
+        WEB_CONCURRENCY="2",
+    )
+    print("migrating, loading demo content, collecting static files ...")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo_content")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    print(manage(env, "shell", "-c", STOCK_PAGE_SCRIPT).strip())
+
+    port = free_port()
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    pages = {"explainer": base + EXPLAINER_PATH, "stock": f"{base}/{STOCK_SLUG}/"}
+    with running([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], env) as proc:
+        wait_for_http(base + "/healthz", proc, deadline_s=60)
+        for name, url in pages.items():
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                size = len(response.read())
+            print(f"{name:9s} {url}  {size} bytes")
+            for _ in range(50):  # warm every worker's caches
+                urllib.request.urlopen(url, timeout=10).read()  # noqa: S310
+        results: dict[str, list[float]] = {name: [] for name in pages}
+        print(
+            f"wrk: 1 thread, {args.connections} connections, {args.duration}s per run, "
+            f"{args.rounds} alternating rounds; gunicorn 2 sync workers, PostgreSQL"
+        )
+        for round_no in range(1, args.rounds + 1):
+            order = list(pages) if round_no % 2 else list(reversed(pages))
+            for name in order:
+                rps = wrk_rps(wrk, pages[name], args.duration, args.connections)
+                results[name].append(rps)
+                print(f"  round {round_no}  {name:9s} {rps:8.1f} req/s")
+                time.sleep(1)
+
+    print()
+    for name, values in results.items():
+        print(f"{name:9s} {summary(values)}")
+    ratio = statistics.median(results["explainer"]) / statistics.median(results["stock"])
+    print(f"ratio explainer/stock (medians): {ratio:.2f}x  (target >= 1.5x; explainer >= 300)")
+
+
+if __name__ == "__main__":
+    main()
