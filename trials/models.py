@@ -67,6 +67,25 @@ def phase_labels_containing(phase: str) -> list[str]:
     return sorted(labels)
 
 
+class TrialQuerySet(models.QuerySet):
+    """Filters shared by the public listing, the admin and the API; they use the
+    denormalised columns so that they work (and use indexes) on SQLite and PostgreSQL."""
+
+    def with_phase(self, phase: str):
+        return self.filter(phase_label__in=phase_labels_containing(phase))
+
+    def with_condition(self, text: str):
+        text = text.strip().lower()
+        return self.filter(conditions_text__contains=text) if text else self
+
+    def search(self, text: str):
+        """Every word must appear in the NCT ID, titles, conditions, interventions or sponsor."""
+        queryset = self
+        for word in text.lower().split()[:8]:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+
 class Trial(models.Model):
     """One ClinicalTrials.gov study as last seen in the registry (read-only in the admin)."""
 
@@ -99,6 +118,8 @@ class Trial(models.Model):
     phase_label = models.CharField(max_length=100, blank=True, editable=False)
     conditions_text = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+
+    objects = TrialQuerySet.as_manager()
 
     class Meta:
         ordering = ["nct_id"]

@@ -38,7 +38,7 @@ def sleeps():
 
 
 @pytest.fixture
-def client(registry, sleeps):
+def registry_client(registry, sleeps):
     """A client of the fake registry whose backoff waits are recorded, not slept."""
     from trials.registry.client import RegistryClient
 

@@ -34,11 +34,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
-import trials
+from trials.demo import reference_studies
 from trials.models import OverallStatus
 from trials.registry.fields import project
 
-FIXTURES = Path(trials.__file__).parent / "fixtures" / "ctgov"
 METADATA = Path(__file__).parent / "data" / "studies_metadata.json"
 API_PREFIX = "/api/v2"
 DEFAULT_PAGE_SIZE = 10
@@ -76,26 +75,14 @@ def nct_id_of(study: dict) -> str:
 
 
 def real_studies() -> list[dict]:
-    """Every distinct study of the reference responses, full records preferred."""
-    found: dict[str, tuple[int, dict]] = {}
-
-    def offer(study, rank):
-        nct = nct_id_of(study)
-        if nct not in found or found[nct][0] < rank:
-            found[nct] = (rank, study)
-
-    for path in sorted((FIXTURES / "studies").glob("*.json")):
-        for study in json.loads(path.read_text())["studies"]:
-            offer(study, 1)
-    for path in sorted((FIXTURES / "study").glob("*.json")):
-        offer(json.loads(path.read_text()), 0 if "fields-subset" in path.name else 2)
-    return [found[k][1] for k in sorted(found)]
+    """Every distinct study of the reference responses (fresh objects, full records)."""
+    return reference_studies()
 
 
 def real_study(nct_id: str) -> dict:
     for study in real_studies():
         if nct_id_of(study) == nct_id:
-            return copy.deepcopy(study)
+            return study
     raise KeyError(nct_id)
 
 
@@ -129,7 +116,8 @@ class Filters:
     statuses: set[str] | None = None
     updated_from: date | None = None
     updated_to: date | None = None
-    queries: dict[str, list[str]] = field(default_factory=dict)
+    # param -> alternatives (OR) of words that must all appear (AND)
+    queries: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def key(self) -> str:
         return json.dumps(
@@ -162,17 +150,17 @@ class Filters:
                 return False
         if self.queries:
             hay = _haystacks(study)
-            for param, words in self.queries.items():
-                if not all(word in hay[param] for word in words):
+            for param, alternatives in self.queries.items():
+                if not any(all(w in hay[param] for w in words) for words in alternatives):
                     return False
         return True
 
 
 class StudyStore:
-    """Studies served in NCT ID order."""
+    """Studies served in NCT ID order. It owns the dicts it is given."""
 
     def __init__(self, studies: list[dict]):
-        self._studies = sorted((copy.deepcopy(s) for s in studies), key=nct_id_of)
+        self._studies = sorted(studies, key=nct_id_of)
         self._by_id: dict[str, int] = {}
         self._aliases: dict[str, str] = {}
         self._reindex()
@@ -362,7 +350,9 @@ class FakeRegistry:
         Handler.registry = registry
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -490,8 +480,10 @@ class FakeRegistry:
                 raise BadRequest(f"Error parsing query in {area}: missing ')' at '<EOF>'")
             if "[" in value and "AREA[" not in value:
                 raise BadRequest(f"Error parsing query in {area}: no viable alternative at input")
-            words = [w for w in re.split(r"[\s()]+", value.lower()) if w and w not in {"and"}]
-            filters.queries[param] = words
+            filters.queries[param] = [
+                [w for w in re.split(r"[\s()]+", alternative) if w and w != "and"]
+                for alternative in re.split(r"\s+or\s+", value.lower())
+            ]
         return filters
 
     def list_studies(self, params: dict[str, str]) -> dict:

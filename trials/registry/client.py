@@ -260,7 +260,8 @@ class RegistryClient:
             raise
 
     @staticmethod
-    def id_batches(nct_ids: Sequence[str], size: int = IDS_BATCH_SIZE) -> list[list[str]]:
+    def id_batches(nct_ids: Sequence[str], size: int | None = None) -> list[list[str]]:
+        size = size or IDS_BATCH_SIZE
         ids = sorted(set(nct_ids))
         return [ids[i : i + size] for i in range(0, len(ids), size)]
 

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "home.demo.load",
     "people.demo.load",
+    "trials.demo.load",
     "insights.demo.load",
 ]
 

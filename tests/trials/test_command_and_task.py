@@ -1,0 +1,248 @@
+"""``manage.py sync_trials``, the django-q2 task and its schedule."""
+
+import shutil
+import sqlite3
+import subprocess
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.processes import PROJECT_ROOT, PYTHON, manage, process_env
+from trials.models import Trial, TrialSyncRun
+from trials.sync import lease as sync_lease
+
+from .factories import TrialQueryFactory
+from .fake_registry import Fault, nct_id_of, real_studies
+
+pytestmark = pytest.mark.django_db
+
+
+def sync(*args):
+    out, err = StringIO(), StringIO()
+    call_command("sync_trials", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_command_syncs_and_prints_a_summary_and_a_progress_bar(registry):
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    out, err = sync("--full")
+    run = TrialSyncRun.objects.get()
+    assert run.status == TrialSyncRun.Status.SUCCEEDED
+    assert run.trigger == "command"
+    assert run.kind == TrialSyncRun.Kind.FULL
+    assert Trial.objects.count() == run.created > 0
+    assert f"Sync #{run.pk} succeeded" in out
+    assert f"{run.created} created" in out
+    assert "studies" in err and "100%" in err  # the tqdm bar, on stderr
+
+
+def test_ids_option_accepts_lower_case_and_commas(registry):
+    sync("--ids", "nct03475563,NCT02552212", "NCT00184067", "--no-progress")
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {
+        "NCT03475563",
+        "NCT02552212",
+        "NCT00184067",
+    }
+    assert TrialSyncRun.objects.get().parameters["ids"] == [
+        "NCT00184067",
+        "NCT02552212",
+        "NCT03475563",
+    ]
+
+
+def test_query_option_syncs_only_that_query(registry):
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    TrialQueryFactory(name="Coronary", condition="coronary")
+    sync("--query", "Coronary", "--no-progress")
+    run = TrialSyncRun.objects.get()
+    assert run.parameters == {"full": False, "since": None, "scope": "query", "query": "Coronary"}
+    assert [r.params["query.cond"] for r in registry.studies_requests()] == ["coronary"]
+
+
+def test_since_option(registry):
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    sync("--since", "2020-02-29", "--no-progress")
+    params = registry.studies_requests()[0].params
+    assert params["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2020-02-29,MAX]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "2026-02-30"], "--since must be a date like 2026-01-31"),
+        (["--since", "yesterday"], "--since must be a date"),
+        (["--ids", "NCT123", "12345678"], "Not an NCT ID: NCT123, 12345678"),
+        (["--query", "No such query"], "No registry query named 'No such query'"),
+        (["--full", "--since", "2026-01-01"], "--full and --since contradict"),
+        (["--ids", "NCT03475563", "--query", "X"], "do not combine"),
+    ],
+)
+def test_bad_input_is_a_clear_error_and_runs_nothing(registry, args, message):
+    with pytest.raises(CommandError, match=message):
+        sync(*args)
+    assert TrialSyncRun.objects.count() == 0
+    assert registry.requests == []
+
+
+def test_failed_run_exits_non_zero_with_the_error(registry, settings):
+    settings.CTGOV_MAX_RETRIES = 1
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    registry.add_fault(Fault.http(503, "Service Unavailable", times=5))
+    with pytest.raises(CommandError, match=r"failed: .*HTTP 503") as excinfo:
+        sync("--no-progress")
+    assert excinfo.value.returncode == 1
+    assert TrialSyncRun.objects.get().status == TrialSyncRun.Status.FAILED
+
+
+def test_partial_run_exits_with_code_2(registry):
+    TrialQueryFactory(name="Broken", condition="lymphoma (")
+    with pytest.raises(CommandError, match="finished with failures") as excinfo:
+        sync("--no-progress")
+    assert excinfo.value.returncode == 2
+
+
+def test_command_refuses_while_another_run_holds_the_lease(registry):
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    assert sync_lease.acquire("worker-2:42:abc")
+    with pytest.raises(CommandError, match=r"Another registry sync is running.*worker-2"):
+        sync("--no-progress")
+    assert TrialSyncRun.objects.count() == 0
+
+
+def test_task_runs_the_same_sync(registry):
+    from trials.tasks import refresh_trials
+
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    result = refresh_trials()
+    run = TrialSyncRun.objects.get()
+    assert run.trigger == "schedule"
+    assert run.kind == TrialSyncRun.Kind.INCREMENTAL
+    assert result == run.summary()
+
+
+def test_task_raises_on_a_failed_run_and_skips_when_locked(registry, settings):
+    from trials.tasks import refresh_trials
+
+    settings.CTGOV_MAX_RETRIES = 0
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    registry.add_fault(Fault.http(500))
+    with pytest.raises(RuntimeError, match="failed"):
+        refresh_trials()
+    assert sync_lease.acquire("someone-else")
+    assert refresh_trials().startswith("Skipped: Another registry sync is running")
+
+
+def test_task_runs_through_django_q(registry):
+    from django_q.tasks import async_task, result
+
+    TrialQueryFactory(name="Melanoma", condition="melanoma")
+    task_id = async_task("trials.tasks.refresh_trials", sync=True)
+    assert result(task_id).startswith("Sync #")
+    assert TrialSyncRun.objects.get().status == TrialSyncRun.Status.SUCCEEDED
+
+
+def test_daily_schedule_is_created_by_migration():
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="Refresh trials")
+    assert schedule.func == "trials.tasks.refresh_trials"
+    assert schedule.schedule_type == Schedule.DAILY
+    assert schedule.repeats == -1
+
+
+def test_schedule_migration_is_idempotent():
+    import importlib
+
+    from django.apps import apps
+    from django_q.models import Schedule
+
+    migration = importlib.import_module("trials.migrations.0003_refresh_trials_schedule")
+    Schedule.objects.filter(name="Refresh trials").update(func="old.path", minutes=5)
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)
+    schedule = Schedule.objects.get(name="Refresh trials")
+    assert schedule.func == "trials.tasks.refresh_trials"
+
+
+# -- real processes against a scratch database (the test database is not visible to them) --
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("trials-scratch") / "migrated.sqlite3"
+    result = manage(
+        "migrate", "--no-input", env=process_env(DATABASE_URL=f"sqlite:///{path}"), timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def scratch_env(migrated_db, tmp_path, registry):
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_db, path)
+    env = process_env(
+        DATABASE_URL=f"sqlite:///{path}",
+        CTGOV_API_URL=registry.url,
+        CTGOV_MAX_RETRIES="1",
+        CTGOV_BACKOFF_BASE="0.01",
+        CTGOV_TIMEOUT_READ="10",
+    )
+    env["SCRATCH_DB"] = str(path)
+    return env
+
+
+def scratch_query(env, sql):
+    with sqlite3.connect(env["SCRATCH_DB"]) as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.mark.slow
+def test_manage_py_exit_codes_in_a_real_process(registry, scratch_env):
+    """The real command in its own process: exit code 0 with a summary, then non-zero
+    when the registry is down."""
+    ok = manage("sync_trials", "--ids", "NCT03475563", env=scratch_env)
+    assert ok.returncode == 0, ok.stderr
+    assert "succeeded" in ok.stdout and "1 created" in ok.stdout
+    registry.add_fault(Fault.http(503, times=10))
+    down = manage("sync_trials", "--ids", "NCT03475563", "--no-progress", env=scratch_env)
+    assert down.returncode == 1
+    assert "HTTP 503" in down.stderr
+
+
+@pytest.mark.slow
+def test_two_processes_never_sync_at_once(registry, scratch_env):
+    """Two workers start the sync at the same time: the second is refused while the
+    first holds the lease, and nothing is stored twice."""
+    ids = sorted(nct_id_of(s) for s in real_studies())
+    registry.add_fault(Fault.stall(3.0))  # the first worker's only request hangs a while
+    first = subprocess.Popen(
+        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", *ids],
+        cwd=PROJECT_ROOT,
+        env=scratch_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not scratch_query(
+            scratch_env, "SELECT holder FROM trials_synclease WHERE holder != ''"
+        ):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the first worker never took the lease"
+            time.sleep(0.1)
+        second = manage("sync_trials", "--no-progress", "--ids", *ids, env=scratch_env)
+        _, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1
+    assert "Another registry sync is running" in second.stderr
+    assert first.returncode == 0, err
+    assert scratch_query(
+        scratch_env, "SELECT COUNT(*), COUNT(DISTINCT nct_id) FROM trials_trial"
+    ) == [(len(ids), len(ids))]
+    assert scratch_query(scratch_env, "SELECT status FROM trials_trialsyncrun") == [("succeeded",)]

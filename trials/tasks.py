@@ -1,0 +1,21 @@
+"""Background tasks of the trials app, run by django-q2 (``manage.py qcluster``)."""
+
+import logging
+
+from trials.models import TrialSyncRun
+from trials.sync import SyncAlreadyRunning, run_sync
+
+logger = logging.getLogger("trials.sync")
+
+
+def refresh_trials() -> str:
+    """The daily "Refresh trials" schedule: an incremental sync of every active query and
+    every cited trial. A failed run raises, so that django-q2 lists the task as failed."""
+    try:
+        run = run_sync(trigger="schedule")
+    except SyncAlreadyRunning as exc:
+        logger.info("Refresh trials skipped: %s", exc)
+        return f"Skipped: {exc}"
+    if run.status == TrialSyncRun.Status.FAILED:
+        raise RuntimeError(run.summary())
+    return run.summary()

@@ -1,0 +1,12 @@
+"""Public trial pages, mounted at /trials/ by site/urls.py."""
+
+from django.urls import re_path
+
+from . import views
+
+app_name = "trials"
+
+urlpatterns = [
+    re_path(r"^$", views.trial_list, name="list"),
+    re_path(r"^(?P<nct_id>[Nn][Cc][Tt]\d{8})/$", views.trial_detail, name="detail"),
+]

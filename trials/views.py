@@ -1,0 +1,115 @@
+"""Public trial pages: a filterable, searchable, paginated listing and a detail page."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+
+from trials.citations import citing_pages
+from trials.models import OverallStatus, Phase, Trial, TrialSyncRun
+
+PER_PAGE = 20
+COUNT_CAP = 10_000  # beyond this, "10,000+": counting every match costs more than it tells
+SORTS = {
+    "updated": ("Recently updated", ["-last_update_posted", "nct_id"]),
+    "nct": ("NCT ID", ["nct_id"]),
+}
+LIST_FIELDS = [
+    "id",
+    "nct_id",
+    "brief_title",
+    "overall_status",
+    "phases",
+    "study_type",
+    "conditions",
+    "lead_sponsor",
+    "enrollment",
+    "start_date",
+    "last_update_posted",
+    "missing_from_registry",
+]
+
+
+class TrialFilterForm(forms.Form):
+    """The listing's filters; invalid values are a 400 with the form's message."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *OverallStatus.choices]
+    )
+    phase = forms.ChoiceField(
+        label="Phase", required=False, choices=[("", "Any phase"), *Phase.choices]
+    )
+    condition = forms.CharField(label="Condition", required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    )
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.search(data["q"])
+        if data["status"]:
+            queryset = queryset.filter(overall_status=data["status"])
+        if data["phase"]:
+            queryset = queryset.with_phase(data["phase"])
+        if data["condition"]:
+            queryset = queryset.with_condition(data["condition"])
+        return queryset.order_by(*SORTS[data["sort"] or "updated"][1])
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows, so a broad filter on 500,000 trials stays fast."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _attach_citations(trials) -> None:
+    pages = citing_pages([t.nct_id for t in trials])
+    for trial in trials:
+        trial.citing_pages = pages.get(trial.nct_id, [])
+
+
+def trial_list(request):
+    form = TrialFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "page_obj": None, "trials": []}
+        return render(request, "trials/trial_list.html", context, status=400)
+    if not form.is_bound:
+        form = TrialFilterForm({})
+        form.is_valid()
+    queryset = form.filter(Trial.objects.only(*LIST_FIELDS))
+    paginator = CappedPaginator(queryset, PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    trials = list(page_obj.object_list)
+    _attach_citations(trials)
+    query = request.GET.copy()
+    query.pop("page", None)
+    last_success = TrialSyncRun.last_success()
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "trials": trials,
+        "querystring": query.urlencode(),
+        "is_filtered": any(form.cleaned_data[k] for k in ("q", "status", "phase", "condition")),
+        "refreshed": last_success.finished if last_success else None,
+    }
+    return render(request, "trials/trial_list.html", context)
+
+
+def trial_detail(request, nct_id: str):
+    canonical = nct_id.upper()
+    if canonical != nct_id:
+        return redirect("trials:detail", nct_id=canonical, permanent=True)
+    trial = get_object_or_404(Trial.objects.defer("raw", "search_text"), nct_id=nct_id)
+    _attach_citations([trial])
+    return render(request, "trials/trial_detail.html", {"trial": trial})
