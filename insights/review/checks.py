@@ -88,7 +88,8 @@ def registry_checks(page, now: dt.datetime | None = None) -> list[CheckResult]:
                 f"registry says {registry_phases}"
             )
         if problems:
-            results.append(CheckResult(nct_id, False, "; ".join(problems).capitalize() + "."))
+            text = "; ".join(problems)
+            results.append(CheckResult(nct_id, False, text[0].upper() + text[1:] + "."))
         else:
             refreshed = timezone.localtime(trial.last_seen).strftime("%d %b %Y")
             results.append(

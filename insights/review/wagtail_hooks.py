@@ -97,7 +97,7 @@ def refuse_malformed_workflow_action(request, page):
     if valid:
         return None
     message = "The review decision could not be read; nothing was changed. Please try again."
-    if request.headers.get("accept", "").startswith("application/json"):
+    if not request.accepts("text/html"):
         return JsonResponse(
             {"success": False, "error_code": "bad_request", "error_message": message}, status=400
         )

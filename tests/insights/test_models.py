@@ -149,14 +149,16 @@ def test_risks_collects_every_risk_in_order():
     assert [r["name"] for r in page.risks()] == ["Cytokine release syndrome"]
 
 
-def test_review_record_placeholder_derives_dates_from_the_latest_publication(settings):
+def test_review_record_of_a_page_published_outside_the_review_is_empty(settings):
+    # The record comes only from completed editorial reviews (tests/insights/test_review_*),
+    # never from publication dates.
     settings.REVIEW_INTERVAL_DAYS = 30
     page = ExplainerPageFactory()
     page.last_published_at = timezone.make_aware(dt.datetime(2026, 3, 1, 12, 0))
     record = review_record_for(page)
     assert isinstance(record, ReviewRecord)
-    assert record.last_reviewed == dt.date(2026, 3, 1)
-    assert record.next_review_due == dt.date(2026, 3, 31)
+    assert record.last_reviewed is None
+    assert record.next_review_due is None
     assert record.stages == []
     assert record.reviewers == []
     assert record.medically_reviewed_by is None

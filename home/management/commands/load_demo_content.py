@@ -10,6 +10,7 @@ DEMO_LOADERS = [
     "people.demo.load",
     "trials.demo.load",
     "insights.demo.load",
+    "insights.review_demo.load",
 ]
 
 

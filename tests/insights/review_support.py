@@ -1,0 +1,264 @@
+"""Fixtures and helpers for the editorial review tests (imported by test_review_*.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import TaskState, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from insights.models import (
+    ExplainerPage,
+    ExplainerPageAuthor,
+    ExplainerTrialCitation,
+    InsightsIndexPage,
+)
+from people.models import Person, Role
+from trials.models import Trial
+
+NCT = "NCT04000001"
+PASSWORD = "review-test-password"
+
+# username -> (group, person role, credentials)
+TEAM = {
+    "writer": ("Editors", Role.FOUNDER, "MSc, Editor"),
+    "analyst": ("Research analysts", Role.RESEARCH, "PhD, Epidemiology"),
+    "analyst2": ("Research analysts", Role.RESEARCH, "MPH"),
+    "medical": ("Medical reviewers", Role.MEDICAL_REVIEW, "MD, Oncology"),
+    "medical2": ("Medical reviewers", Role.MEDICAL_REVIEW, "MD, Haematology"),
+    "verifier": ("Registry verifiers", Role.TECHNICAL_REVIEW, "BSc, Informatics"),
+    "verifier2": ("Registry verifiers", Role.TECHNICAL_REVIEW, "BSc"),
+}
+
+
+def make_user(
+    username, group=None, *, person_credentials=None, role=Role.RESEARCH, superuser=False
+):
+    User = get_user_model()
+    user = User.objects.create_user(
+        username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        first_name=username.capitalize(),
+        last_name="Tester",
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if person_credentials is not None:
+        Person.objects.create(
+            name=f"{username.capitalize()} Tester",
+            role=role,
+            credentials=person_credentials,
+            user=user,
+            live=True,
+        )
+    return user
+
+
+@pytest.fixture
+def team(db):
+    """One user per role (two per review group), each linked to a Person, and a superuser."""
+    users = {
+        name: make_user(name, group, person_credentials=credentials, role=role)
+        for name, (group, role, credentials) in TEAM.items()
+    }
+    users["boss"] = make_user("boss", superuser=True, person_credentials="Publisher")
+    return users
+
+
+@pytest.fixture
+def fresh_trial(db):
+    return Trial.objects.create(
+        nct_id=NCT,
+        brief_title="A CAR-T study",
+        overall_status="RECRUITING",
+        phases=["PHASE2"],
+        last_seen=timezone.now() - dt.timedelta(days=1),
+    )
+
+
+def make_explainer(author, title="CAR-T cell therapy", nct=NCT, disclaimer=True):
+    """A draft explainer under the insights index, its first revision saved by AUTHOR."""
+    index = InsightsIndexPage.objects.get(slug="insights")
+    # Block keys as the editor writes them, so an unchanged form round-trips unchanged.
+    body = [("paragraph", f'<p data-block-key="k1">How it works. See {nct}.</p>')]
+    if disclaimer:
+        body.append(("disclaimer", {"kind": "medical", "extra": ""}))
+    page = ExplainerPage(
+        title=title,
+        slug=slugify(title),
+        subtitle="What it is",
+        owner=author,
+        live=False,
+        body=body,
+        summary='<p data-block-key="s1">Short version.</p>',
+    )
+    person = Person.objects.filter(user=author).first() or Person.objects.create(
+        name="Some Author", role=Role.RESEARCH
+    )
+    page.authors = [ExplainerPageAuthor(person=person)]
+    page.trial_citations = [
+        ExplainerTrialCitation(nct_id=nct, stated_status="RECRUITING", stated_phase="PHASE2")
+    ]
+    index.add_child(instance=page)
+    page.save_revision(user=author)
+    return ExplainerPage.objects.get(pk=page.pk)
+
+
+def reload(page):
+    return ExplainerPage.objects.get(pk=page.pk)
+
+
+def submit(page, user):
+    """Submit PAGE for review as USER (model level; the admin path is tested separately)."""
+    page = reload(page)
+    return page.get_workflow().start(page, user)
+
+
+def open_state(page):
+    """The in-progress task state of PAGE's review (specific), or None."""
+    return reload(page).current_workflow_task_state
+
+
+def decide(page, user, action="approve", comment="Checked."):
+    """Take a decision at PAGE's current stage through the task itself."""
+    state = open_state(page)
+    return state.task.specific.on_action(state, user, action, comment=comment)
+
+
+def advance_to_stage(page, stage, team, submitter="writer"):
+    """Submit PAGE and approve stages before STAGE with the second member of each group."""
+    submit(page, team[submitter])
+    seconds = ["analyst2", "medical2", "verifier2"]
+    for number in range(1, stage):
+        decide(page, team[seconds[number - 1]])
+    return open_state(page)
+
+
+def stage_names(page):
+    state = open_state(page)
+    return state.task.name if state else None
+
+
+def workflow_states(page):
+    return WorkflowState.objects.for_instance(reload(page)).order_by("pk")
+
+
+def approved_states(page):
+    return TaskState.objects.filter(
+        workflow_state__in=workflow_states(page), status=TaskState.STATUS_APPROVED
+    )
+
+
+# Admin form posts ------------------------------------------------------------------------
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def edit_form_data(page, **overrides):
+    """The edit form of PAGE as a browser would post it, with OVERRIDES applied."""
+    page = reload(page).get_latest_revision_as_object()
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "subtitle": overrides.pop("subtitle", page.subtitle),
+        "therapy_name": page.therapy_name,
+        "topics": "",
+        "hero_image": "",
+        "summary": rich_text(str(page.summary)),
+        "body": body_form_data(page, overrides.pop("paragraph", None)),
+        "authors": inline_formset(
+            [
+                {"id": a.pk, "person": a.person_id, "ORDER": i + 1}
+                for i, a in enumerate(page.authors.all())
+            ],
+            initial=page.authors.count(),
+            min=1,
+        ),
+        "trial_citations": inline_formset(
+            [
+                {
+                    "id": c.pk,
+                    "nct_id": c.nct_id,
+                    "stated_status": c.stated_status,
+                    "stated_phase": c.stated_phase,
+                    "ORDER": i + 1,
+                }
+                for i, c in enumerate(page.trial_citations.all())
+            ],
+            initial=page.trial_citations.count(),
+        ),
+        "comments": inline_formset([]),
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": overrides.pop("go_live_at", ""),
+        "expire_at": "",
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def body_form_data(page, paragraph=None):
+    """PAGE's body as the editor posts it (with block ids); PARAGRAPH replaces the text."""
+    items, ids = [], []
+    for block in page.body:
+        if block.block_type == "paragraph":
+            html = paragraph if paragraph is not None else block.value.source
+            items.append(("paragraph", rich_text(html)))
+        elif block.block_type == "disclaimer":
+            items.append(
+                ("disclaimer", {"kind": block.value["kind"], "extra": block.value["extra"]})
+            )
+        else:
+            continue
+        ids.append(block.id)
+    data = streamfield(items)
+    for index, block_id in enumerate(ids):
+        data[str(index)]["id"] = block_id
+    return data
+
+
+def post_edit(client, page, *, action=None, extra=None, **overrides):
+    """POST PAGE's edit form; ACTION is e.g. "action-submit" or "action-publish"."""
+    data = edit_form_data(page, **overrides)
+    if action:
+        data[action] = "1"
+    data.update(extra or {})
+    return client.post(edit_url(page), data)
+
+
+def post_edit_decision(client, page, decision, comment="Checked."):
+    """Decide from the page editor (its action menu posts the edit form with the decision)."""
+    return post_edit(
+        client,
+        page,
+        action="action-workflow-action",
+        extra={
+            "workflow-action-name": decision,
+            "workflow-action-extra-data": json.dumps({"comment": comment}),
+        },
+    )
+
+
+def workflow_action_url(page, task_state, decision):
+    return reverse("wagtailadmin_pages:workflow_action", args=[page.pk, decision, task_state.pk])
+
+
+def post_dashboard_decision(client, page, task_state, decision, comment="Checked."):
+    """Decide from the dashboard's "Awaiting your review" modal (an XHR POST)."""
+    return client.post(
+        workflow_action_url(page, task_state, decision),
+        {"comment": comment},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )

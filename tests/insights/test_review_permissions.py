@@ -1,0 +1,220 @@
+"""Permission matrix of the editorial review, through the admin views with the test client.
+
+Rows: writer/editor ("Editors"), analyst, medical reviewer, registry verifier, superuser,
+anonymous. Columns: edit, submit, approve each stage, reject, publish directly, unpublish,
+cancel the workflow, view a draft. Each cell asserts the effect (or its absence), not just
+a status code. Deny cases come first in each table.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
+
+from tests.insights import review_support
+from tests.insights.review_support import (
+    advance_to_stage,
+    approved_states,
+    make_explainer,
+    open_state,
+    post_dashboard_decision,
+    post_edit,
+    reload,
+    submit,
+    workflow_states,
+)
+
+pytestmark = pytest.mark.django_db
+team, fresh_trial = review_support.team, review_support.fresh_trial
+
+ROLES = ["writer", "analyst", "medical", "verifier", "boss", "anonymous"]
+EDITORIAL = ["writer", "analyst", "medical", "verifier"]
+
+
+def login(client, team, role):
+    if role != "anonymous":
+        client.force_login(team[role])
+
+
+def matrix(allowed):
+    """Parametrize over every role, deny cases first."""
+    denied = [r for r in ROLES if r not in allowed]
+    return pytest.mark.parametrize(
+        "role,allowed", [(r, False) for r in denied] + [(r, True) for r in allowed]
+    )
+
+
+@matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
+def test_edit_a_draft(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    before = reload(page).latest_revision_id
+    login(client, team, role)
+    response = post_edit(client, page, subtitle="Edited subtitle")
+    page = reload(page)
+    assert (page.latest_revision_id != before) is allowed
+    if allowed:
+        assert page.get_latest_revision().user == team[role]
+        assert page.get_latest_revision_as_object().subtitle == "Edited subtitle"
+    else:
+        assert response.status_code == 302 and "/login/" in response.url
+
+
+@matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
+def test_submit_for_review(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    login(client, team, role)
+    post_edit(client, page, action="action-submit")
+    states = list(workflow_states(page))
+    assert bool(states) is allowed
+    if allowed:
+        assert states[0].requested_by == team[role]
+        assert open_state(page).task.name == "Primary research"
+
+
+APPROVER = {1: "analyst", 2: "medical", 3: "verifier"}
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+@pytest.mark.parametrize("role", ROLES)
+def test_approve_each_stage(client, team, fresh_trial, stage, role):
+    allowed = role == APPROVER[stage]
+    page = make_explainer(team["writer"])
+    state = advance_to_stage(page, stage, team)
+    approvals = approved_states(page).count()
+    login(client, team, role)
+    response = post_dashboard_decision(client, page, state, "approve", "Checked")
+    state.refresh_from_db()
+    if allowed:
+        assert response.status_code == 200
+        assert state.status == TaskState.STATUS_APPROVED
+        assert state.finished_by == team[role]
+        assert reload(page).live is (stage == 3)
+    else:
+        assert response.status_code == 403
+        assert state.status == TaskState.STATUS_IN_PROGRESS
+        assert approved_states(page).count() == approvals
+        assert not reload(page).live
+
+
+@matrix(allowed=["analyst"])
+def test_reject_stage_1(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    state = advance_to_stage(page, 1, team)
+    login(client, team, role)
+    response = post_dashboard_decision(client, page, state, "reject", "Sources missing")
+    state.refresh_from_db()
+    if allowed:
+        assert state.status == TaskState.STATUS_REJECTED
+        assert workflow_states(page).last().status == WorkflowState.STATUS_NEEDS_CHANGES
+    else:
+        assert response.status_code == 403
+        assert state.status == TaskState.STATUS_IN_PROGRESS
+
+
+@matrix(allowed=["boss"])
+def test_publish_directly_from_the_editor(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    login(client, team, role)
+    if role != "anonymous":
+        editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+        assert ('name="action-publish"' in editor) is allowed
+    post_edit(client, page, action="action-publish")
+    assert reload(page).live is allowed
+
+
+@matrix(allowed=["boss"])
+def test_schedule_publishing(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    login(client, team, role)
+    go_live = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    post_edit(client, page, action="action-publish", go_live_at=go_live)
+    page = reload(page)
+    scheduled = page.revisions.filter(approved_go_live_at__isnull=False).exists()
+    assert scheduled is allowed
+    assert not page.live
+
+
+@matrix(allowed=["boss"])
+def test_bulk_publish(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    login(client, team, role)
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    client.post(f"{url}?id={page.pk}", {"include_descendants": ""})
+    assert reload(page).live is allowed
+
+
+@matrix(allowed=["boss"])
+def test_unpublish(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    reload(page).get_latest_revision().publish(user=team["boss"])
+    assert reload(page).live
+    login(client, team, role)
+    if role != "anonymous":
+        editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+        unpublish_url = reverse("wagtailadmin_pages:unpublish", args=[page.pk])
+        assert (unpublish_url in editor) is allowed
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    assert reload(page).live is not allowed
+
+
+# Wagtail lets the submitter (and the page's owner) withdraw a review, and anyone who may
+# approve the current stage end it. Superusers end a review by publishing directly.
+@matrix(allowed=["writer", "analyst"])
+def test_cancel_workflow_at_stage_1(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    advance_to_stage(page, 1, team)
+    login(client, team, role)
+    post_edit(client, page, action="action-cancel-workflow")
+    status = workflow_states(page).last().status
+    assert (status == WorkflowState.STATUS_CANCELLED) is allowed
+
+
+@matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
+def test_view_a_draft(client, team, role, allowed):
+    page = make_explainer(team["writer"])
+    login(client, team, role)
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+    if allowed:
+        assert response.status_code == 200
+        assert b"CAR-T cell therapy" in response.content
+    else:
+        assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_superuser_publishing_directly_ends_a_review_in_progress(client, team, fresh_trial):
+    page = make_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    client.force_login(team["boss"])
+    post_edit(client, page, action="action-publish")
+    assert reload(page).live
+    assert workflow_states(page).last().status == WorkflowState.STATUS_CANCELLED
+
+
+def test_no_group_holds_publish_permission_on_explainers(team):
+    """The migration's guarantee, checked on the data: no publish grant reaches the subtree."""
+    page = make_explainer(team["writer"])
+    ancestors = Page.objects.ancestor_of(page, inclusive=True)
+    assert not GroupPagePermission.objects.filter(
+        page__in=ancestors, permission__codename="publish_page"
+    ).exists()
+    for group in Group.objects.all():
+        assert not group.permissions.filter(codename="publish_page").exists(), group.name
+    for role in EDITORIAL:
+        perms = reload(page).permissions_for_user(team[role])
+        assert perms.can_edit() and not perms.can_publish() and not perms.can_unpublish()
+
+
+def test_workflow_action_view_refuses_anonymous_without_state_change(client, team, fresh_trial):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    state = open_state(page)
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.pk]),
+        {"comment": "x"},
+    )
+    assert response.status_code == 302 and "/login/" in response.url
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_IN_PROGRESS
