@@ -48,13 +48,15 @@ from .preview import PreviewTokenError, page_for_preview_token
 
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
-# Columns a client may filter or order by: plain values, never JSON, rich text or relations.
+# Columns a client may filter by (exact value) or order by: plain values, never JSON, rich
+# text or relations. Dates can order results but not filter them (exact timestamps).
 FILTERABLE_FIELD_TYPES = (
     models.CharField,
     models.IntegerField,
     models.AutoField,
     models.BooleanField,
 )
+ORDER_ONLY_FIELD_TYPES = (models.DateTimeField, models.DateField)
 
 
 class ExplainerFilter:
@@ -138,7 +140,7 @@ class PagesAPIViewSet(wagtail_views.PagesAPIViewSet):
     def get_available_fields(cls, model, db_fields_only=False):
         fields = super().get_available_fields(model, db_fields_only=db_fields_only)
         if db_fields_only:
-            fields = [name for name in fields if is_filterable(model, name)]
+            fields = [name for name in fields if column_type(model, name) is not None]
         return fields
 
     # Querysets -------------------------------------------------------------------------
@@ -181,6 +183,8 @@ class PagesAPIViewSet(wagtail_views.PagesAPIViewSet):
         for name, value in self.request.GET.items():
             if "\x00" in value:
                 raise BadRequestError(f"{name}: null characters are not allowed")
+            if column_type(queryset.model, name) == "order":
+                raise BadRequestError(f"{name}: dates cannot be filtered, only ordered (order=)")
 
     def get_object(self):
         if self.action == "preview_view":
@@ -247,11 +251,16 @@ class PagesAPIViewSet(wagtail_views.PagesAPIViewSet):
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
 
 
-def is_filterable(model, name: str) -> bool:
+def column_type(model, name: str) -> str | None:
+    """ "filter" if clients may filter and order by NAME, "order" if only order, else None."""
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a computed API field
-        return False
+        return None
     if isinstance(field, (StreamField, RichTextField, TaggableManager)) or field.is_relation:
-        return False
-    return isinstance(field, FILTERABLE_FIELD_TYPES)
+        return None
+    if isinstance(field, FILTERABLE_FIELD_TYPES):
+        return "filter"
+    if isinstance(field, ORDER_ONLY_FIELD_TYPES):
+        return "order"
+    return None

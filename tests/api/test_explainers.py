@@ -268,3 +268,13 @@ def test_other_page_types_keep_wagtails_fields(api):
     data = api(f"pages/{home.pk}/").json()
     assert data["meta"]["type"] == "home.HomePage"
     assert "authors" not in data
+
+
+def test_order_by_publication_date_newest_first(api):
+    for title in ("Oldest", "Middle", "Newest"):
+        ExplainerPageFactory(title=title)
+    items = api("pages/", type=TYPE, order="-first_published_at").json()["items"]
+    assert [i["title"] for i in items] == ["Newest", "Middle", "Oldest"]
+    items = api("pages/", type=TYPE, order="-last_published_at", search="middle").json()["items"]
+    assert [i["title"] for i in items] == ["Middle"]
+    assert api("pages/", type=TYPE, first_published_at="2026-01-01").status_code == 400
