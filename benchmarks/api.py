@@ -34,6 +34,11 @@ BIN = Path(PYTHON).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_api"
 URLS = {
     "explainers": "/api/v2/pages/?type=insights.ExplainerPage&fields=*&limit=50",
+    # What a list of cards needs: no body, no JSON-LD.
+    "cards": (
+        "/api/v2/pages/?type=insights.ExplainerPage&limit=50"
+        "&fields=subtitle,topics,hero_image,authors,summary,reading_time_minutes,review"
+    ),
     "trials": "/api/v2/trials/?limit=100",
 }
 

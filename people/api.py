@@ -16,6 +16,7 @@ from wagtail.images.api.fields import ImageRenditionField
 
 from .models import Person, Role
 
+ROLE_LABELS = dict(Role.choices)
 # Rendition name -> Wagtail filter spec, for a person's photo.
 PHOTO_RENDITIONS = {"avatar": "fill-160x160", "portrait": "fill-480x600"}
 
@@ -60,7 +61,7 @@ def person_representation(person: Person, context: dict | None = None) -> dict:
         "name": person.name,
         "initials": person.display_initials,
         "role": person.role,
-        "role_label": person.role_label,
+        "role_label": ROLE_LABELS.get(person.role, person.role),
         "job_title": person.job_title,
         "credentials": person.credentials,
         "photo": image_representation(person.photo, PHOTO_RENDITIONS),

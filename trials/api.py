@@ -158,7 +158,8 @@ class TrialsAPIViewSet(BaseAPIViewSet):
     nested_default_fields = ["id", "type", "detail_url", "nct_id", "brief_title"]
 
     def get_queryset(self):
-        return Trial.objects.all()
+        # The raw registry record can weigh hundreds of kilobytes: never load it here.
+        return Trial.objects.defer("raw", "search_text", "conditions_text", "content_hash")
 
     def check_query_parameters(self, queryset):
         unknown = set(self.request.GET.keys()) - self.known_query_parameters
