@@ -14,7 +14,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction, Site
@@ -27,40 +26,59 @@ FRAGMENT_VERSION = 3
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
-# Identifiers come from model metadata; every value is a query parameter.
-STAMP_SQL = """
-SELECT 'people', CAST(COUNT(*) AS TEXT), CAST(MAX(updated_at) AS TEXT) FROM {person}
-UNION ALL
-SELECT 'trials', CAST(COUNT(*) AS TEXT),
-       CAST(MAX(last_changed) AS TEXT) || '|' || CAST(SUM(id) AS TEXT)
-  FROM {trial} WHERE nct_id IN (SELECT nct_id FROM {citation} WHERE page_id = %s)
-UNION ALL
-SELECT 'topics', CAST(COUNT(*) AS TEXT), CAST(SUM(tag_id) AS TEXT)
-  FROM {topic} WHERE content_object_id = %s
-UNION ALL
-SELECT 'restricted', CAST(COUNT(*) AS TEXT), ''
-  FROM {restriction} r JOIN {page} a ON a.id = r.page_id WHERE %s LIKE a.path || '%%'
-UNION ALL
-SELECT * FROM (
-  SELECT 'prev', CAST(p.id AS TEXT), p.title || '|' || p.url_path
-    FROM {page} p JOIN {explainer} e ON e.page_ptr_id = p.id
-   WHERE p.path LIKE %s AND p.depth = %s AND p.live AND p.path < %s
-     AND NOT EXISTS (SELECT 1 FROM {restriction} r WHERE r.page_id = p.id)
-   ORDER BY p.path DESC LIMIT 1) AS prev_row
-UNION ALL
-SELECT * FROM (
-  SELECT 'next', CAST(p.id AS TEXT), p.title || '|' || p.url_path
-    FROM {page} p JOIN {explainer} e ON e.page_ptr_id = p.id
-   WHERE p.path LIKE %s AND p.depth = %s AND p.live AND p.path > %s
-     AND NOT EXISTS (SELECT 1 FROM {restriction} r WHERE r.page_id = p.id)
-   ORDER BY p.path ASC LIMIT 1) AS next_row
+# Fields read when a page's fragments come from the cache (the short route loads only these).
+SHELL_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "url_path",
+    "slug",
+    "title",
+    "live",
+    "live_revision_id",
+    "last_published_at",
+    "locale_id",
+    "content_type_id",
+)
+STAMP_KINDS = ("people", "trials", "topics", "restricted", "prev", "next")
+
+# One row: the page's shell fields plus, as correlated subqueries, everything its cached
+# fragments depend on. Identifiers come from model metadata; values are query parameters.
+PAGE_WITH_STAMP_SQL = """
+SELECT e.page_ptr_id, {columns},
+  (SELECT CAST(COUNT(*) AS TEXT) || '|' || COALESCE(CAST(MAX(pp.updated_at) AS TEXT), '')
+     FROM {person} pp) AS stamp_people,
+  (SELECT CAST(COUNT(*) AS TEXT) || '|' || COALESCE(CAST(MAX(t.last_changed) AS TEXT), '')
+          || '|' || COALESCE(CAST(SUM(t.id) AS TEXT), '')
+     FROM {trial} t
+    WHERE t.nct_id IN (SELECT c.nct_id FROM {citation} c WHERE c.page_id = p.id)
+  ) AS stamp_trials,
+  (SELECT CAST(COUNT(*) AS TEXT) || '|' || COALESCE(CAST(SUM(g.tag_id) AS TEXT), '')
+     FROM {topic} g WHERE g.content_object_id = p.id) AS stamp_topics,
+  (SELECT CAST(COUNT(*) AS TEXT) FROM {restriction} r JOIN {page} a ON a.id = r.page_id
+    WHERE p.path LIKE a.path || '%%') AS stamp_restricted,
+  (SELECT CAST(x.id AS TEXT) || '|' || x.title || '|' || x.url_path
+     FROM {page} x JOIN {explainer} xe ON xe.page_ptr_id = x.id
+    WHERE x.path LIKE SUBSTR(p.path, 1, LENGTH(p.path) - {steplen}) || '%%'
+      AND x.depth = p.depth AND x.live AND x.path < p.path
+      AND NOT EXISTS (SELECT 1 FROM {restriction} rx WHERE rx.page_id = x.id)
+    ORDER BY x.path DESC LIMIT 1) AS stamp_prev,
+  (SELECT CAST(x.id AS TEXT) || '|' || x.title || '|' || x.url_path
+     FROM {page} x JOIN {explainer} xe ON xe.page_ptr_id = x.id
+    WHERE x.path LIKE SUBSTR(p.path, 1, LENGTH(p.path) - {steplen}) || '%%'
+      AND x.depth = p.depth AND x.live AND x.path > p.path
+      AND NOT EXISTS (SELECT 1 FROM {restriction} rx WHERE rx.page_id = x.id)
+    ORDER BY x.path ASC LIMIT 1) AS stamp_next
+FROM {page} p JOIN {explainer} e ON e.page_ptr_id = p.id
+WHERE {where}
 """
 
 
-def _stamp_sql() -> str:
+def _page_with_stamp_sql(where: str) -> str:
     from insights.models import ExplainerPage, ExplainerPageTopic, ExplainerTrialCitation
 
-    return STAMP_SQL.format(
+    return PAGE_WITH_STAMP_SQL.format(
+        columns=", ".join(f"p.{name}" for name in SHELL_FIELDS),
         person=Person._meta.db_table,
         trial=Trial._meta.db_table,
         citation=ExplainerTrialCitation._meta.db_table,
@@ -68,31 +86,35 @@ def _stamp_sql() -> str:
         restriction=PageViewRestriction._meta.db_table,
         page=Page._meta.db_table,
         explainer=ExplainerPage._meta.db_table,
+        steplen=int(Page.steplen),
+        where=where,
     )
 
 
-def dependency_stamp(page) -> dict[str, tuple[str, str]]:
-    """Everything the cached fragments of PAGE depend on, read in one query.
+def live_explainer_with_stamp(url_path: str):
+    """The live explainer at URL_PATH (shell fields only) with its stamp, in ONE query."""
+    from insights.models import ExplainerPage
 
-    Returns {kind: (ref, marker)} for people, trials, topics, restricted (count of view
-    restrictions on the page or its ancestors), prev and next.
+    sql = _page_with_stamp_sql("p.url_path = %s AND p.live")
+    return next(iter(ExplainerPage.objects.raw(sql, [url_path])), None)
+
+
+def dependency_stamp(page) -> dict[str, str]:
+    """Everything the cached fragments of PAGE depend on (one query unless already loaded).
+
+    {kind: marker} for people (count, last update), trials (the cited trials' count, last
+    change, ids), topics, restricted (view restrictions on the page or its ancestors),
+    prev and next (the neighbouring explainers' id, title and URL path).
     """
-    parent_path = page.path[: -Page.steplen]
-    params = [
-        page.pk,
-        page.pk,
-        page.path,
-        parent_path + "%",
-        page.depth,
-        page.path,
-        parent_path + "%",
-        page.depth,
-        page.path,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), params)
-        rows = cursor.fetchall()
-    return {kind: (ref or "", marker or "") for kind, ref, marker in rows}
+    source = page
+    if not hasattr(page, "stamp_people"):
+        from insights.models import ExplainerPage
+
+        sql = _page_with_stamp_sql("p.id = %s")
+        source = next(iter(ExplainerPage.objects.raw(sql, [page.pk])), None)
+        if source is None:  # not saved (or deleted meanwhile): nothing to depend on
+            return {kind: "" for kind in STAMP_KINDS}
+    return {kind: getattr(source, f"stamp_{kind}") or "" for kind in STAMP_KINDS}
 
 
 def fragment_key(page, stamp) -> str:
@@ -114,6 +136,7 @@ def fragment_key(page, stamp) -> str:
 def is_cacheable(page, request) -> bool:
     return (
         not getattr(request, "is_preview", False)
+        and not getattr(page, "_built_from_revision", False)
         and page.live
         and page.live_revision_id is not None
     )
@@ -121,6 +144,9 @@ def is_cacheable(page, request) -> bool:
 
 def render_fragments(page, request) -> dict:
     """Render the head and main fragments of PAGE from its full context (the slow path)."""
+    if page.get_deferred_fields():
+        # Served from a partial row (the short route): load the whole page once.
+        page = type(page).objects.get(pk=page.pk)
     context = page.explainer_context(request)
     return {
         "title": page.seo_title or page.title,
@@ -131,12 +157,12 @@ def render_fragments(page, request) -> dict:
     }
 
 
-def explainer_fragments(page, request, stamp=None) -> dict:
+def explainer_fragments(page, request) -> dict:
     """The page's fragments, from the cache when its inputs are unchanged."""
     if not is_cacheable(page, request):
         fragments = render_fragments(page, request)
     else:
-        stamp = stamp if stamp is not None else dependency_stamp(page)
+        stamp = dependency_stamp(page)
         key = fragment_key(page, stamp)
         fragments = cache.get(key)
         if fragments is None:

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from insights.fragments import dependency_stamp
+from insights.fragments import dependency_stamp, live_explainer_with_stamp
 from insights.models import ExplainerPage
 
 MAX_QUERY_LENGTH = 200
@@ -54,8 +54,8 @@ def explainer(request, slug):
 
     Wagtail's router walks the tree (site, home page, index, explainer: five queries or
     more) before the page's own work. Here a public explainer is found in one query by its
-    URL path, its fragments' inputs (and any view restriction) in one more, and the page is
-    served as Wagtail would. Anything unusual (a signed-in user or a session, another HTTP
+    URL path together with its fragments' inputs (and any view restriction), and the page
+    is served as Wagtail would. Anything unusual (a signed-in user or a session, another HTTP
     method, several sites, a view restriction, extra serve hooks, no such explainer) goes
     through Wagtail's own ``serve`` unchanged.
     """
@@ -69,15 +69,11 @@ def explainer(request, slug):
     root_paths = Site.get_site_root_paths()
     if len(root_paths) != 1:
         return wagtail_serve(request, path)
-    page = (
-        ExplainerPage.objects.filter(url_path=root_paths[0].root_path + path, live=True)
-        .select_related("hero_image")
-        .first()
-    )
+    # One query: the page's shell fields and its fragments' inputs; a cache miss reloads it.
+    page = live_explainer_with_stamp(root_paths[0].root_path + path)
     if page is None:
         return wagtail_serve(request, path)
     stamp = dependency_stamp(page)
-    if stamp.get("restricted", ("0", ""))[0] != "0":
+    if stamp["restricted"] != "0":
         return wagtail_serve(request, path)
-    request._explainer_stamp = stamp  # read by ExplainerPage.get_context: no second query
     return page.serve(request)

@@ -1,6 +1,7 @@
 """The treatment explainer page, its edit form and its topics."""
 
 import math
+from http import HTTPMethod
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,6 +131,8 @@ class ExplainerPage(Page):
     ]
 
     base_form_class = ExplainerPageForm
+    # Readers only read: no forms on an explainer.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
     parent_page_types = ["insights.InsightsIndexPage"]
     subpage_types = []
 
@@ -179,6 +182,13 @@ class ExplainerPage(Page):
             return super().save_revision(*args, **kwargs)
         finally:
             del self._saving_revision
+
+    def with_content_json(self, content):
+        # A page built from a revision (drafts, previews, comparisons) is not the live
+        # content even when it carries the live revision id: never cache its fragments.
+        obj = super().with_content_json(content)
+        obj._built_from_revision = True
+        return obj
 
     # Validation -------------------------------------------------------------------------
 
@@ -291,8 +301,7 @@ class ExplainerPage(Page):
         from insights.fragments import explainer_fragments
 
         context = super().get_context(request, *args, **kwargs)
-        stamp = getattr(request, "_explainer_stamp", None)
-        context["fragments"] = explainer_fragments(self, request, stamp=stamp)
+        context["fragments"] = explainer_fragments(self, request)
         return context
 
     def explainer_context(self, request) -> dict:

@@ -162,8 +162,13 @@ def test_a_cited_person_cannot_be_deleted_outside_the_admin_either():
 
 
 def test_person_preview_renders_the_card(superuser_client):
-    person = PersonFactory(name="Preview Person", initials="PP")
+    person = PersonFactory(
+        name="Preview Person",
+        initials="PP",
+        links=[("link", {"label": "ORCID", "url": "https://orcid.org/0000-0002-1825-0097"})],
+    )
     response = superuser_client.get(reverse(EDIT_URL, args=[person.pk]))
     assert response.status_code == 200
     html = person.serve_preview(response.wsgi_request, "").render().content.decode()
     assert "Preview Person" in html and ">PP<" in html
+    assert 'href="https://orcid.org/0000-0002-1825-0097">ORCID' in html
