@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -49,9 +50,14 @@ def phase_label(phases) -> str:
     Known phases come first in registry order; unknown values follow, sorted, so the
     same set of phases always gives the same key whatever order the registry sent.
     """
-    order = {value: i for i, value in enumerate(Phase.values)}
     unique = {str(p) for p in phases or []}
+    if len(unique) < 2:
+        return next(iter(unique), "")
+    order = _PHASE_ORDER
     return "|".join(sorted(unique, key=lambda p: (order.get(p, len(order)), p)))
+
+
+_PHASE_ORDER = {value: i for i, value in enumerate(Phase.values)}
 
 
 def phase_labels_containing(phase: str) -> list[str]:
@@ -67,23 +73,49 @@ def phase_labels_containing(phase: str) -> list[str]:
     return sorted(labels)
 
 
+def _words(text: str) -> list[str]:
+    words = re.findall(r"\w+", text.lower())
+    long = [w for w in words if len(w) > 1]
+    return (long or words)[:8]
+
+
 class TrialQuerySet(models.QuerySet):
-    """Filters shared by the public listing, the admin and the API; they use the
-    denormalised columns so that they work (and use indexes) on SQLite and PostgreSQL."""
+    """Filters shared by the public listing and the admin. They read the denormalised
+    columns, so they work on SQLite and PostgreSQL alike: on PostgreSQL as full-text
+    prefix queries served by GIN indexes (migration 0004), elsewhere as substrings."""
+
+    def _text_match(self, column: str, text: str):
+        words = _words(text)
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            # COLUMN is one of ours; the user's words travel as a parameter.
+            match = RawSQL(  # noqa: S611
+                f"to_tsvector('simple'::regconfig, {column}) "
+                "@@ to_tsquery('simple'::regconfig, %s)",
+                [" & ".join(f"{w}:*" for w in words)],
+                output_field=models.BooleanField(),
+            )
+            return self.filter(match)
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(**{f"{column}__contains": word})
+        return queryset
 
     def with_phase(self, phase: str):
         return self.filter(phase_label__in=phase_labels_containing(phase))
 
     def with_condition(self, text: str):
-        text = text.strip().lower()
-        return self.filter(conditions_text__contains=text) if text else self
+        """Trials whose conditions contain every word of TEXT (as word prefixes)."""
+        return self._text_match("conditions_text", text)
 
     def search(self, text: str):
-        """Every word must appear in the NCT ID, titles, conditions, interventions or sponsor."""
-        queryset = self
-        for word in text.lower().split()[:8]:
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        """Every word must start a word of the NCT ID, titles, conditions, interventions or
+        sponsor. A whole NCT ID is looked up by its unique index."""
+        text = text.strip()
+        if NCT_ID_RE.match(text.upper()):
+            return self.filter(nct_id=text.upper())
+        return self._text_match("search_text", text)
 
 
 class Trial(models.Model):
@@ -93,7 +125,8 @@ class Trial(models.Model):
     brief_title = models.TextField(blank=True)
     official_title = models.TextField(blank=True)
     # Free text, not choices-validated: the registry adds values over time.
-    overall_status = models.CharField(max_length=40, blank=True, db_index=True)
+    # Indexed by the composite indexes in Meta (status first, then the listing's sort).
+    overall_status = models.CharField(max_length=40, blank=True)
     phases = models.JSONField(default=list, blank=True)
     study_type = models.CharField(max_length=40, blank=True)
     conditions = models.JSONField(default=list, blank=True)
@@ -106,7 +139,7 @@ class Trial(models.Model):
     completion_date = models.CharField(max_length=10, blank=True)
     locations_count = models.PositiveIntegerField(default=0)
     countries = models.JSONField(default=list, blank=True)
-    last_update_posted = models.DateField(null=True, blank=True, db_index=True)
+    last_update_posted = models.DateField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)
@@ -129,10 +162,8 @@ class Trial(models.Model):
                 fields=["overall_status", "-last_update_posted", "nct_id"],
                 name="trials_status_updated_idx",
             ),
-            models.Index(
-                fields=["phase_label", "-last_update_posted", "nct_id"],
-                name="trials_phase_updated_idx",
-            ),
+            # status and/or phase filters: one index scan, also for the capped count
+            models.Index(fields=["overall_status", "phase_label"], name="trials_status_phase_idx"),
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
         ]
 

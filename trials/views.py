@@ -9,7 +9,7 @@ from trials.citations import citing_pages
 from trials.models import OverallStatus, Phase, Trial, TrialSyncRun
 
 PER_PAGE = 20
-COUNT_CAP = 10_000  # beyond this, "10,000+": counting every match costs more than it tells
+COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
 SORTS = {
     "updated": ("Recently updated", ["-last_update_posted", "nct_id"]),
     "nct": ("NCT ID", ["nct_id"]),
@@ -65,7 +65,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        # No ORDER BY in the count: the database can stop at the cap instead of sorting
+        # every match first.
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

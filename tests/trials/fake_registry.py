@@ -188,6 +188,10 @@ class StudyStore:
     def matching(self, filters: Filters) -> list[int]:
         return [i for i, s in enumerate(self._studies) if filters.matches(s)]
 
+    def projected(self, indices, paths) -> list[dict]:
+        studies = [self._studies[i] for i in indices]
+        return [project(s, paths) for s in studies] if paths is not None else studies
+
     # test helpers: change the registry between runs
     def put(self, study: dict) -> None:
         nct = nct_id_of(study)
@@ -215,11 +219,21 @@ class GeneratedStore(StudyStore):
     index always gives the same study, so a second pass is a no-change pass."""
 
     STATUSES = [s for s in OverallStatus.values]
+    # What the registry's search areas look at: enough to evaluate filters and queries.
+    MATCH_PATHS = [
+        "protocolSection.identificationModule",
+        "protocolSection.statusModule",
+        "protocolSection.sponsorCollaboratorsModule",
+        "protocolSection.conditionsModule",
+        "protocolSection.armsInterventionsModule",
+        "protocolSection.designModule",
+    ]
 
     def __init__(self, n: int, templates: list[dict] | None = None, first_id: int = 10_000_000):
         self.n = n
         self.first_id = first_id
-        self._templates = [json.dumps(t) for t in (templates or real_studies())]
+        self._full = [json.dumps(t) for t in (templates or real_studies())]
+        self._by_paths: dict[tuple, list[str]] = {}
         self._match_cache: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
@@ -234,20 +248,41 @@ class GeneratedStore(StudyStore):
             return None
         return offset // 7
 
-    def study(self, index: int) -> dict:
-        study = json.loads(self._templates[index % len(self._templates)])
+    def _templates(self, paths) -> list[str]:
+        """Templates already projected on PATHS (parsing 1.5 MB records per study would
+        make the fake registry, not the sync, the bottleneck of the benchmark)."""
+        key = tuple(paths) if paths else ()
+        if key not in self._by_paths:
+            self._by_paths[key] = (
+                [json.dumps(project(json.loads(t), paths)) for t in self._full]
+                if paths
+                else self._full
+            )
+        return self._by_paths[key]
+
+    def study(self, index: int, paths=None) -> dict:
+        templates = self._templates(paths)
+        study = json.loads(templates[index % len(templates)])
+        # Vary what the templates have (a projection may have dropped some of it).
         p = study["protocolSection"]
         ident = p["identificationModule"]
         ident["nctId"] = self.nct(index)
         ident.pop("nctIdAliases", None)
-        ident["briefTitle"] = f"{ident.get('briefTitle', 'Study')} (cohort {index})"
-        status = p.setdefault("statusModule", {})
-        status["overallStatus"] = self.STATUSES[(index * 7) % len(self.STATUSES)]
-        posted = date(2015, 1, 1) + timedelta(days=(index * 13) % 3650)
-        status["lastUpdatePostDateStruct"] = {"date": posted.isoformat(), "type": "ACTUAL"}
-        enrollment = p.setdefault("designModule", {}).setdefault("enrollmentInfo", {})
-        enrollment["count"] = 10 + (index * 31) % 2000
+        if "briefTitle" in ident:
+            ident["briefTitle"] = f"{ident['briefTitle']} (cohort {index})"
+        status = p.get("statusModule", {})
+        if "overallStatus" in status:
+            status["overallStatus"] = self.STATUSES[(index * 7) % len(self.STATUSES)]
+        if "lastUpdatePostDateStruct" in status:
+            posted = date(2015, 1, 1) + timedelta(days=(index * 13) % 3650)
+            status["lastUpdatePostDateStruct"] = {"date": posted.isoformat(), "type": "ACTUAL"}
+        enrollment = p.get("designModule", {}).get("enrollmentInfo")
+        if enrollment and "count" in enrollment:
+            enrollment["count"] = 10 + (index * 31) % 2000
         return study
+
+    def projected(self, indices, paths) -> list[dict]:
+        return [self.study(i, paths) for i in indices]
 
     def find(self, nct_id: str) -> dict | None:
         index = self.index_of(nct_id)
@@ -259,10 +294,12 @@ class GeneratedStore(StudyStore):
     def matching(self, filters: Filters) -> list[int]:
         if filters.ids is not None and not (filters.statuses or filters.queries):
             found = sorted(i for i in map(self.index_of, filters.ids) if i is not None)
-            return [i for i in found if filters.matches(self.study(i))]
+            return [i for i in found if filters.matches(self.study(i, self.MATCH_PATHS))]
         key = filters.key()
         if key not in self._match_cache:
-            self._match_cache[key] = [i for i in range(self.n) if filters.matches(self.study(i))]
+            self._match_cache[key] = [
+                i for i in range(self.n) if filters.matches(self.study(i, self.MATCH_PATHS))
+            ]
         return self._match_cache[key]
 
 
@@ -339,6 +376,10 @@ class FakeRegistry:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.log_requests = True
+        # Benchmarks: keep each page's body once built, as a real registry serves from
+        # its own store; what is measured is the sync, not this server's JSON encoding.
+        self.cache_pages = False
+        self._page_cache: dict[tuple, bytes] = {}
 
     # lifecycle
     def start(self, port: int = 0) -> "FakeRegistry":
@@ -365,6 +406,7 @@ class FakeRegistry:
 
         Handler.registry = registry
         self.log_requests = False
+        self.cache_pages = True
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         if ready:
@@ -509,10 +551,7 @@ class FakeRegistry:
         offset = self._read_token(params["pageToken"], signature) if "pageToken" in params else 0
         indices = self.store.matching(filters)
         chosen = indices[offset : offset + page_size]
-        studies = [self.store.study(i) for i in chosen]
-        if paths is not None:
-            studies = [project(s, paths) for s in studies]
-        body: dict = {"studies": studies}
+        body: dict = {"studies": self.store.projected(chosen, paths)}
         if offset + page_size < len(indices):
             body["nextPageToken"] = self._token(offset + page_size, signature)
         if params.get("countTotal") == "true" and "pageToken" not in params:
@@ -575,6 +614,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, '{"studies": [{"protocolSection": {', "application/json")
 
         path = request.path
+        cache_key = tuple(sorted(request.params.items()))
+        if path == f"{API_PREFIX}/studies" and not fault and cache_key in registry._page_cache:
+            return self._send(200, registry._page_cache[cache_key], "application/json")
         if path == f"{API_PREFIX}/studies":
             try:
                 body = registry.list_studies(request.params)
@@ -586,6 +628,8 @@ class _Handler(BaseHTTPRequestHandler):
                     token = registry._token(0, registry.signature(request.params))
                 body = {"studies": [], "nextPageToken": token}
             payload = json.dumps(body)
+            if registry.cache_pages and not fault:
+                payload = registry._page_cache.setdefault(cache_key, payload.encode())
         elif path.startswith(f"{API_PREFIX}/studies/"):
             status, body, headers = registry.one_study(path.rsplit("/", 1)[1], request.params)
             if status != 200:
@@ -595,7 +639,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, "Not found", "text/plain; charset=utf-8")
 
         if fault and fault.kind == "reset":
-            data = payload.encode()
+            data = payload if isinstance(payload, bytes) else payload.encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -607,8 +651,8 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return self._send(200, payload, "application/json")
 
-    def _send(self, status: int, body: str, content_type: str, headers: dict | None = None):
-        data = body.encode()
+    def _send(self, status: int, body, content_type: str, headers: dict | None = None):
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

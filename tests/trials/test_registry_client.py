@@ -1,6 +1,7 @@
 """The ClinicalTrials.gov client against the fake registry: paging, projection, politeness,
 retries and errors. No database needed."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -11,6 +12,7 @@ from trials.registry.client import (
     RegistryClient,
     RegistryRequestError,
     RegistryUnavailable,
+    decode_studies_page,
     parse_retry_after,
 )
 from trials.registry.fields import FIELDS
@@ -211,3 +213,44 @@ def test_parse_retry_after():
     assert parse_retry_after("soon") is None
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert parse_retry_after("Thu, 01 Jan 2026 00:01:00 GMT", now=now) == 60.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"studies": [{"a": 1}, {"b": [1, 2]}], "nextPageToken": "x", "totalCount": 2}',
+        '{"totalCount":2,"studies":[{"a":1},{"b":[1,2]}],"nextPageToken":"x"}',
+        '  {\n "studies" : [ {"a": 1} ,\n {"b": [1, 2]} ] ,"nextPageToken":"x","totalCount":2 }\n',
+    ],
+)
+def test_page_decoder_keeps_each_study_text(text):
+    data, raw = decode_studies_page(text)
+    assert data == json.loads(text)
+    assert [json.loads(r) for r in raw] == data["studies"]
+    assert raw[0].startswith("{") and raw[-1].endswith("}")
+
+
+def test_page_decoder_handles_empty_pages_and_other_shapes():
+    assert decode_studies_page('{"studies": []}') == ({"studies": []}, [])
+    assert decode_studies_page("[1, 2]") == ([1, 2], None)
+    assert decode_studies_page('{"nextPageToken": "x"}') == ({"nextPageToken": "x"}, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"studies": [{"a": 1}',
+        '{"studies": [{"a": 1}] "x": 1}',
+        '{"studies": []} trailing',
+        "<html>",
+    ],
+)
+def test_page_decoder_rejects_invalid_json(text):
+    with pytest.raises(ValueError):
+        decode_studies_page(text)
+
+
+def test_pages_carry_the_registry_text_of_each_study(registry_client):
+    page = registry_client.studies_page({"filter.ids": "NCT03475563,NCT02552212"})
+    assert len(page.raw) == 2
+    assert [json.loads(r) for r in page.raw] == page.studies

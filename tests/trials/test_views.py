@@ -99,6 +99,8 @@ def test_listing_shows_trials_newest_update_first(client, catalogue):
         ({"q": "car-t lymphoma"}, ["CAR-T cells for relapsed lymphoma"]),
         ({"q": "nct00000103"}, ["Myeloma maintenance after transplant"]),
         ({"q": "myeloma", "status": "RECRUITING"}, []),
+        ({"q": "lymph"}, ["CAR-T cells for relapsed lymphoma"]),  # word prefixes match
+        ({"condition": "artery coronary"}, ["Stent registry in bifurcated lesions"]),
         (
             {"sort": "nct"},
             [
@@ -115,6 +117,16 @@ def test_filters_search_and_sort(client, catalogue, params, expected):
     assert titles(response) == expected
     if not expected:
         assert b"No trials match these filters." in response.content
+
+
+@pytest.mark.parametrize(
+    "text", ["'; DROP TABLE trials_trial; --", "a & b | !c", "lymphoma:* (", "***", "é-ü ß"]
+)
+def test_search_text_with_query_syntax_is_harmless(client, catalogue, text):
+    for params in ({"q": text}, {"condition": text}):
+        response = client.get(LIST, params)
+        assert response.status_code == 200
+    assert Trial.objects.count() == 3
 
 
 def test_bad_filter_value_is_a_400_with_a_message(client, catalogue):

@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,11 +55,68 @@ class RegistryProtocolError(RegistryError):
 
 @dataclass
 class StudyPage:
-    """One page of ``GET /studies``."""
+    """One page of ``GET /studies``. ``raw`` holds each study's JSON text exactly as the
+    registry sent it (parallel to ``studies``), or None if the page could not be split."""
 
     studies: list
     next_page_token: str | None
     total_count: int | None = None
+    raw: list[str] | None = None
+
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+def _skip(text: str, i: int, chars: str = _WS) -> int:
+    while i < len(text) and text[i] in chars:
+        i += 1
+    return i
+
+
+def decode_studies_page(text: str) -> tuple[dict, list[str] | None]:
+    """Decode a /studies answer, keeping each study's own JSON text as well.
+
+    The sync hashes and stores that text as it came: no second serialisation of every
+    study (which costs as much as parsing it). Raises ValueError on invalid JSON; if the
+    layout is not the documented ``{"studies": [...], ...}`` the raw texts are None.
+    """
+    i = _skip(text, 0)
+    if not text.startswith("{", i):
+        return json.loads(text), None
+    data: dict = {}
+    raw: list[str] | None = None
+    i = _skip(text, i + 1)
+    while i < len(text) and text[i] != "}":
+        key, i = _DECODER.raw_decode(text, i)
+        i = _skip(text, i)
+        if not isinstance(key, str) or not text.startswith(":", i):
+            raise ValueError(f"malformed JSON object at character {i}")
+        i = _skip(text, i + 1)
+        if key == "studies" and text.startswith("[", i):
+            studies, raw = [], []
+            i = _skip(text, i + 1)
+            while not text.startswith("]", i):
+                study, end = _DECODER.raw_decode(text, i)
+                studies.append(study)
+                raw.append(text[i:end])
+                i = _skip(text, end)
+                if text.startswith(",", i):
+                    i = _skip(text, i + 1)
+                elif not text.startswith("]", i):
+                    raise ValueError(f"malformed studies list at character {i}")
+            data[key] = studies
+            i += 1
+        else:
+            data[key], i = _DECODER.raw_decode(text, i)
+        i = _skip(text, i)
+        if text.startswith(",", i):
+            i = _skip(text, i + 1)
+        elif not text.startswith("}", i):
+            raise ValueError(f"malformed JSON object at character {i}")
+    if i >= len(text) or _skip(text, i + 1) != len(text):
+        raise ValueError("trailing or missing characters after the JSON object")
+    return data, raw
 
 
 def user_agent() -> str:
@@ -152,9 +210,12 @@ class RegistryClient:
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
         return ceiling / 2 + self._jitter() * ceiling / 2
 
-    def get_json(self, path: str, params: dict | None = None) -> dict:
+    def get_json(self, path: str, params: dict | None = None, *, decode=None):
         """GET PATH with PARAMS and return the decoded JSON object, retrying what is
-        worth retrying. Raises RegistryUnavailable, RegistryRequestError."""
+        worth retrying. Raises RegistryUnavailable, RegistryRequestError.
+
+        DECODE (text -> value) replaces ``json.loads``; a ValueError from it counts as
+        an invalid body, retried like a 5xx."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         attempt = 0
         while True:
@@ -175,14 +236,15 @@ class RegistryClient:
             else:
                 if response.status_code == 200:
                     try:
-                        data = json.loads(response.content)
+                        data = (decode or json.loads)(response.content.decode("utf-8"))
                     except ValueError:
                         kind = response.headers.get("Content-Type", "?")
                         problem = f"HTTP 200 with a body that is not JSON ({kind})"
                     else:
-                        if not isinstance(data, dict):
+                        shape = data[0] if decode else data
+                        if not isinstance(shape, dict):
                             raise RegistryProtocolError(
-                                f"expected a JSON object from {url}, got {type(data).__name__}"
+                                f"expected a JSON object from {url}, got {type(shape).__name__}"
                             )
                         return data
                 elif response.status_code in RETRY_STATUSES:
@@ -220,7 +282,7 @@ class RegistryClient:
             query["countTotal"] = "true"
         if page_token:
             query["pageToken"] = page_token
-        data = self.get_json("studies", query)
+        data, raw = self.get_json("studies", query, decode=decode_studies_page)
         studies = data.get("studies", [])
         if not isinstance(studies, list):
             raise RegistryProtocolError("'studies' in the registry's answer is not a list")
@@ -230,20 +292,47 @@ class RegistryClient:
             studies=studies,
             next_page_token=token if isinstance(token, str) else None,
             total_count=total if isinstance(total, int) else None,
+            raw=raw,
         )
 
     def iter_pages(
-        self, params: dict, page_token: str | None = None, *, count_total: bool = True
+        self,
+        params: dict,
+        page_token: str | None = None,
+        *,
+        count_total: bool = True,
+        prefetch: bool = True,
     ) -> Iterator[StudyPage]:
-        """Every page of a query, from PAGE_TOKEN (None: the first page)."""
-        first = True
-        while True:
-            page = self.studies_page(params, page_token, count_total=count_total and first)
-            first = False
-            yield page
-            if not page.next_page_token:
-                return
-            page_token = page.next_page_token
+        """Every page of a query, from PAGE_TOKEN (None: the first page).
+
+        With PREFETCH, the next page is requested (in one background thread, still one
+        request at a time and rate-limited) while the caller stores the current one, so
+        that the registry's latency overlaps with our own work.
+        """
+        if not prefetch:
+            first = True
+            while True:
+                page = self.studies_page(params, page_token, count_total=count_total and first)
+                first = False
+                yield page
+                if not page.next_page_token:
+                    return
+                page_token = page.next_page_token
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctgov-prefetch")
+        try:
+            future = pool.submit(self.studies_page, params, page_token, count_total=count_total)
+            while future is not None:
+                page = future.result()
+                future = (
+                    pool.submit(self.studies_page, params, page.next_page_token)
+                    if page.next_page_token
+                    else None
+                )
+                yield page
+        finally:
+            # Let an in-flight request finish (it is bounded by timeouts) so that no
+            # request of this query is still running when the caller moves on.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def study(self, nct_id: str) -> dict | None:
         """GET /studies/{nctId}; None if the registry does not know it (404).

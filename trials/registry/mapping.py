@@ -114,10 +114,10 @@ def canonical_json(study: dict) -> str:
     return json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def content_hash(canonical: str) -> str:
-    """Hash of the record as received (canonical JSON) and of the mapping version."""
+def content_hash(text: str) -> str:
+    """Hash of a study's JSON text (as the registry sent it) and of the mapping version."""
     digest = hashlib.sha256(MAPPING_VERSION.encode())
-    digest.update(canonical.encode())
+    digest.update(text.encode())
     return digest.hexdigest()
 
 
@@ -148,18 +148,26 @@ def _partial_date(struct, label: str, nct_id: str, warnings: list[str]) -> str:
     return value or ""
 
 
-def _unknown_fields(node, known, path: str, found: list[str]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _unknown_fields(item, known, path, found)
-        return
-    if not isinstance(node, dict) or known is None:
-        return
-    for key, value in node.items():
-        if key not in known:
-            found.append(f"{path}{key}")
-        else:
-            _unknown_fields(value, known[key], f"{path}{key}.", found)
+def _unknown_fields(nodes: list, known: dict, path: str, found: list[str]) -> None:
+    """Append to FOUND the paths of keys in NODES (dicts at one level of the record)
+    that KNOWN does not list. Set operations, not a walk of every element: a study may
+    have hundreds of locations."""
+    keys: set[str] = set()
+    for node in nodes:
+        if isinstance(node, dict):
+            keys.update(node)
+    found.extend(f"{path}{key}" for key in sorted(keys - known.keys()))
+    for key, child in known.items():
+        if child is None or key not in keys:
+            continue
+        children: list = []
+        for node in nodes:
+            value = node.get(key) if isinstance(node, dict) else None
+            if isinstance(value, list):
+                children.extend(value)
+            elif value is not None:
+                children.append(value)
+        _unknown_fields(children, child, f"{path}{key}.", found)
 
 
 def map_study(study, *, canonical: str | None = None, digest: str | None = None) -> MappedStudy:
@@ -245,8 +253,8 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
     acronym = ident.get("acronym") if isinstance(ident.get("acronym"), str) else ""
 
     unknown: list[str] = []
-    _unknown_fields(study, KNOWN_TREE, "", unknown)
-    for path in dict.fromkeys(unknown):
+    _unknown_fields([study], KNOWN_TREE, "", unknown)
+    for path in unknown:
         warnings.append(f"{nct_id}: unknown field {path} kept in raw")
 
     if canonical is None:
@@ -254,7 +262,8 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
     if digest is None:
         digest = content_hash(canonical)
     brief_title = brief_title.strip()
-    search_parts = [nct_id, brief_title, official_title, acronym, *conditions, *interventions]
+    # What the public search looks in (official titles are long and add little).
+    search_parts = [nct_id, brief_title, acronym, *conditions, *interventions]
     search_parts.append(lead_sponsor)
     columns = {
         "nct_id": nct_id,

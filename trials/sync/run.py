@@ -162,7 +162,7 @@ class _Runner:
                 for page in self.client.iter_pages(params, token, count_total=token is None):
                     if page.total_count:
                         self.progress.add_total(page.total_count)
-                    seen |= self._store(index, params, page.studies, page.next_page_token)
+                    seen |= self._store(index, params, page, page.next_page_token)
                     token = page.next_page_token
                 break
             except RegistryRequestError as exc:
@@ -196,13 +196,14 @@ class _Runner:
         self.run.cursor = {"plan": self.key, "source": index, "page_token": None, "params": None}
         self.run.save(update_fields=["cursor", "missing", "warnings"])
 
-    def _store(self, index: int, params: dict, studies: list, next_token: str | None) -> set[str]:
+    def _store(self, index: int, params: dict, page, next_token: str | None) -> set[str]:
         run = self.run
+        studies = page.studies
         now = timezone.now()
         try:
             with transaction.atomic():
                 lease.renew(self.holder)
-                result: PageResult = store_page(studies, now)
+                result: PageResult = store_page(studies, now, page.raw)
                 run.pages += 1
                 run.fetched += len(studies)
                 run.created += result.created

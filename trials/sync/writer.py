@@ -71,11 +71,17 @@ def _aliases(study) -> list[str]:
     return [a for a in aliases if isinstance(a, str)]
 
 
-def store_page(studies: list, now: datetime) -> PageResult:
-    """Upsert STUDIES (registry JSON objects). Call inside ``transaction.atomic()``."""
+def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> PageResult:
+    """Upsert STUDIES (registry JSON objects). Call inside ``transaction.atomic()``.
+
+    RAW, if given, holds each study's JSON text as the registry sent it: it is what is
+    hashed and stored, which spares serialising every study again. Without it (demo
+    fixtures), a canonical serialisation (sorted keys) is used.
+    """
     result = PageResult()
     hashed: dict[str, tuple[dict, str, str]] = {}
-    for study in studies:
+    texts = raw if raw is not None and len(raw) == len(studies) else None
+    for position, study in enumerate(studies):
         nct_id = study_nct_id(study)
         if nct_id is None or not NCT_ID_RE.match(nct_id):
             try:
@@ -88,22 +94,12 @@ def store_page(studies: list, now: datetime) -> PageResult:
             continue
         result.seen_ids.add(nct_id)
         result.seen_ids.update(_aliases(study))
-        canonical = canonical_json(study)
+        canonical = texts[position] if texts else canonical_json(study)
         hashed[nct_id] = (study, canonical, content_hash(canonical))
     if not hashed:
         return result
 
-    existing = {
-        row[0]: row[1:]
-        for row in Trial.objects.filter(nct_id__in=list(hashed)).values_list(
-            "nct_id",
-            "content_hash",
-            "overall_status",
-            "phases",
-            "last_seen",
-            "missing_from_registry",
-        )
-    }
+    existing = _stored(list(hashed))
     to_write: list[MappedStudy] = []
     touch: list[str] = []
     for nct_id, (study, canonical, digest) in hashed.items():
@@ -144,6 +140,33 @@ def store_page(studies: list, now: datetime) -> PageResult:
     for warning in result.warnings:
         logger.warning("%s", warning)
     return result
+
+
+def _stored(nct_ids: list[str]) -> dict[str, tuple]:
+    """``{nct_id: (content_hash, overall_status, phases, last_seen, missing)}``."""
+    if connection.vendor == "postgresql":
+        # One array parameter instead of a thousand: Django builds IN lists in Python.
+        with connection.cursor() as cursor:
+            sql = (
+                "SELECT nct_id, content_hash, overall_status, phases, last_seen, "  # noqa: S608
+                f"missing_from_registry FROM {Trial._meta.db_table} WHERE nct_id = ANY(%s)"
+            )
+            cursor.execute(sql, [nct_ids])
+            # Django has psycopg hand jsonb over as text (JSONField decodes it itself).
+            return {
+                nct_id: (
+                    digest,
+                    status,
+                    json.loads(phases) if isinstance(phases, str) else phases,
+                    last_seen,
+                    missing,
+                )
+                for nct_id, digest, status, phases, last_seen, missing in cursor.fetchall()
+            }
+    rows = Trial.objects.filter(nct_id__in=nct_ids).values_list(
+        "nct_id", "content_hash", "overall_status", "phases", "last_seen", "missing_from_registry"
+    )
+    return {row[0]: row[1:] for row in rows}
 
 
 def _orm_upsert(rows: list[MappedStudy], now: datetime) -> None:

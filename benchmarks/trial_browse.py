@@ -1,0 +1,296 @@
+"""Public trial listing at 500,000 trials on PostgreSQL: filter + sort + page latency.
+
+Fills a database with N trials (default 500,000) whose statuses, phases, conditions,
+sponsors and dates follow registry-like distributions (generated in SQL, once; kept
+between runs), then requests /trials/ through Django's test client (the whole view:
+capped count, page query, citations hook, template) for a set of realistic filter
+combinations, several rounds each, and prints p50/p95 per scenario and overall.
+Target (DESIGN §9): p95 <= 100 ms. ``--explain`` prints EXPLAIN ANALYZE of each
+scenario's queries (the figures quoted in docs/trials.md).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_browse \
+        .venv/bin/python benchmarks/trial_browse.py [--explain]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_browse"
+
+STATUSES = [  # (value, weight %) roughly as in the registry
+    ("COMPLETED", 46),
+    ("UNKNOWN", 14),
+    ("RECRUITING", 11),
+    ("TERMINATED", 6),
+    ("NOT_YET_RECRUITING", 4),
+    ("ACTIVE_NOT_RECRUITING", 4),
+    ("WITHDRAWN", 3),
+    ("ENROLLING_BY_INVITATION", 1),
+    ("SUSPENDED", 1),
+    ("AVAILABLE", 1),
+    ("NO_LONGER_AVAILABLE", 1),
+    ("APPROVED_FOR_MARKETING", 1),
+    ("TEMPORARILY_NOT_AVAILABLE", 1),
+    ("WITHHELD", 6),
+]
+PHASES = [
+    ("", 30),
+    ("NA", 25),
+    ("PHASE2", 12),
+    ("PHASE1", 10),
+    ("PHASE3", 8),
+    ("PHASE4", 7),
+    ("PHASE1|PHASE2", 4),
+    ("PHASE2|PHASE3", 2),
+    ("EARLY_PHASE1", 2),
+]
+CONDITIONS = [
+    "Breast Cancer",
+    "Healthy",
+    "Obesity",
+    "Prostate Cancer",
+    "Stroke",
+    "Hypertension",
+    "Diabetes Mellitus, Type 2",
+    "Asthma",
+    "Depression",
+    "Coronary Artery Disease",
+    "Non-small Cell Lung Cancer",
+    "HIV Infections",
+    "Schizophrenia",
+    "Heart Failure",
+    "Multiple Myeloma",
+    "Diffuse Large B-cell Lymphoma",
+    "Melanoma",
+    "COVID-19",
+    "Pain",
+    "Rheumatoid Arthritis",
+    "Alzheimer Disease",
+    "Parkinson Disease",
+    "Colorectal Cancer",
+    "Chronic Lymphocytic Leukemia",
+    "Acute Myeloid Leukemia",
+    "Hepatitis C",
+    "Psoriasis",
+    "Crohn Disease",
+    "Multiple Sclerosis",
+    "Osteoarthritis",
+    "Atrial Fibrillation",
+    "Ovarian Cancer",
+    "Pancreatic Cancer",
+    "Glioblastoma",
+    "Sickle Cell Disease",
+    "Cystic Fibrosis",
+    "Phelan-McDermid Syndrome",
+    "Follicular Lymphoma",
+    "Smoking Cessation",
+    "Insomnia",
+]
+SPONSORS = [
+    "National Cancer Institute (NCI)",
+    "Pfizer",
+    "Merck Sharp & Dohme LLC",
+    "Novartis",
+    "AstraZeneca",
+    "Assistance Publique - Hôpitaux de Paris",
+    "Mayo Clinic",
+    "M.D. Anderson Cancer Center",
+    "Hoffmann-La Roche",
+    "GlaxoSmithKline",
+    "Fudan University",
+    "University of California, San Francisco",
+    "Kite, A Gilead Company",
+    "Hospital Universitari Vall d'Hebron Research Institute",
+]
+
+SCENARIOS = [  # (label, query parameters)
+    ("default: newest updates", {}),
+    ("status", {"status": "RECRUITING"}),
+    ("rare status", {"status": "SUSPENDED"}),
+    ("phase", {"phase": "PHASE2"}),
+    ("status + phase", {"status": "RECRUITING", "phase": "PHASE3"}),
+    ("condition", {"condition": "lymphoma"}),
+    ("rare condition", {"condition": "phelan"}),
+    ("status + condition", {"status": "RECRUITING", "condition": "breast cancer"}),
+    ("search one word", {"q": "melanoma"}),
+    ("search two words", {"q": "lung cancer"}),
+    ("search + status + phase", {"q": "cancer", "status": "RECRUITING", "phase": "PHASE2"}),
+    ("search NCT ID", {"q": "NCT00412345"}),
+    ("sort by NCT ID + status", {"status": "COMPLETED", "sort": "nct"}),
+    ("page 50", {"status": "COMPLETED", "page": "50"}),
+    ("condition, page 20", {"condition": "cancer", "page": "20"}),
+]
+
+
+def setup_django():
+    import site_package  # noqa: F401
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings.test")
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def weighted_case(column_expr: str, choices: list[tuple[str, int]]) -> str:
+    """SQL CASE picking a value by weight from a number in [0, 100)."""
+    total, parts = 0, []
+    for value, weight in choices:
+        total += weight
+        parts.append(f"WHEN {column_expr} < {total} THEN '{value}'")
+    return "CASE " + " ".join(parts) + f" ELSE '{choices[0][0]}' END"
+
+
+def fill(n: int) -> None:
+    """Generate N trials in one INSERT ... SELECT (a few minutes at 500,000)."""
+    from django.db import connection
+
+    scale = sum(w for _, w in STATUSES)
+    status = weighted_case(f"(h1 % {scale})", STATUSES)
+    phase = weighted_case(f"(h2 % {sum(w for _, w in PHASES)})", PHASES)
+    conditions = "(ARRAY[" + ",".join(f"'{c}'" for c in CONDITIONS) + "])"
+    sponsors = "(ARRAY[" + ",".join("'" + s.replace("'", "''") + "'" for s in SPONSORS) + "])"
+    sql = f"""
+    INSERT INTO trials_trial (
+        nct_id, brief_title, official_title, overall_status, phases, study_type, conditions,
+        interventions, lead_sponsor, enrollment, start_date, primary_completion_date,
+        completion_date, locations_count, countries, last_update_posted, content_hash,
+        first_seen, last_seen, last_changed, missing_from_registry, raw,
+        phase_label, conditions_text, search_text)
+    SELECT nct, title, '', status,
+        COALESCE(to_jsonb(string_to_array(NULLIF(phase, ''), '|')), '[]'::jsonb),
+        CASE WHEN phase IN ('', 'NA') THEN 'OBSERVATIONAL' ELSE 'INTERVENTIONAL' END,
+        to_jsonb(ARRAY[cond1, cond2]), '["Drug X"]'::jsonb, sponsor, (h3 % 2000),
+        to_char(updated - 900, 'YYYY-MM'), '', '', (h1 % 40), '["United States"]'::jsonb,
+        updated, md5(nct), now(), now(), now(), false, '{{}}'::jsonb,
+        phase, lower(cond1 || E'\\n' || cond2),
+        lower(nct || E'\\n' || title || E'\\n' || cond1 || E'\\n' || cond2 || E'\\n' || sponsor)
+    FROM (
+        SELECT i, 'NCT' || lpad((100000 + i * 3)::text, 8, '0') AS nct,
+            h1, h2, h3,
+            {status} AS status, {phase} AS phase,
+            {conditions}[1 + floor({len(CONDITIONS)} * power((h2 % 10007) / 10007.0, 2.5))::int]
+                AS cond1,
+            {conditions}[1 + floor({len(CONDITIONS)} * power((h3 % 10009) / 10009.0, 2.5))::int]
+                AS cond2,
+            {sponsors}[1 + (h1 / 13) % {len(SPONSORS)}] AS sponsor,
+            DATE '2011-01-01' + (h3 % 5400) AS updated,
+            'Study ' || i || ' of ' || {conditions}[1 + (h2 / 7) % {len(CONDITIONS)}] AS title
+        FROM (
+            SELECT i, abs(hashtext(i::text)) AS h1, abs(hashtext('p' || i)) AS h2,
+                abs(hashtext('c' || i)) AS h3
+            FROM generate_series(1, {n}) AS i
+        ) AS seeds
+    ) AS rows
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE trials_trial")
+        cursor.execute(sql)
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE trials_trial")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def explain(params: dict) -> None:
+    """EXPLAIN ANALYZE the count and the page query the view runs for PARAMS."""
+    from django.db import connection
+
+    from trials.models import Trial
+    from trials.views import COUNT_CAP, LIST_FIELDS, PER_PAGE, TrialFilterForm
+
+    form = TrialFilterForm({k: v for k, v in params.items() if k != "page"})
+    assert form.is_valid(), form.errors
+    queryset = form.filter(Trial.objects.only(*LIST_FIELDS))
+    page = int(params.get("page", 1))
+    capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]  # as CappedPaginator.count
+    count_sql, count_params = capped.query.sql_with_params()
+    page_qs = queryset[(page - 1) * PER_PAGE : page * PER_PAGE]
+    page_sql, page_params = page_qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for label, sql, sql_params in (
+            ("count (capped)", f"SELECT COUNT(*) FROM ({count_sql}) AS capped", count_params),
+            ("page", page_sql, page_params),
+        ):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}", sql_params)
+            print(f"    -- {label}")
+            for (line,) in cursor.fetchall():
+                print(f"    {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=500_000)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--refill", action="store_true", help="regenerate the trials")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE")
+    args = parser.parse_args()
+
+    db_url = os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    if not db_url.startswith("postgres"):
+        raise SystemExit("benchmarks/trial_browse.py measures PostgreSQL: set DATABASE_URL.")
+    ensure_database(db_url)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from trials.models import Trial
+
+    call_command("migrate", verbosity=0)
+    if args.refill or Trial.objects.count() != args.trials:
+        started = time.perf_counter()
+        fill(args.trials)
+        print(f"Generated {args.trials:,} trials in {time.perf_counter() - started:.0f} s")
+    connection.close()
+
+    setup_test_environment()  # lets the client see the view's context (counts shown)
+    client = Client()
+    client.get("/trials/")  # warm caches, templates, the connection
+    print(f"Trial listing at {Trial.objects.count():,} trials, {args.rounds} rounds per scenario")
+    everything: list[float] = []
+    for label, params in SCENARIOS:
+        timings = []
+        for _ in range(args.rounds):
+            reset_queries()
+            started = time.perf_counter()
+            response = client.get("/trials/", params)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        everything += timings
+        shown = len(response.context["trials"])
+        count = response.context["paginator"].count
+        print(
+            f"  {label:<26} p50 {statistics.median(timings):6.1f} ms  "
+            f"p95 {percentile(timings, 0.95):6.1f} ms  ({shown} shown of "
+            f"{'>' if count > 1_000 else ''}{min(count, 1_000):,})"
+        )
+        if args.explain:
+            explain(params)
+    print(
+        f"All scenarios: p50 {statistics.median(everything):.1f} ms, "
+        f"p95 {percentile(everything, 0.95):.1f} ms, max {max(everything):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
