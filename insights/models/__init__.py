@@ -1,5 +1,16 @@
 """Treatment explainers: the index page, the explainer page and what hangs off it."""
 
+# The editorial review's models live in insights.review (see docs/review-workflow.md);
+# importing them here registers them with the app and keeps them importable from here.
+from insights.review.flags import RegistryCheckFlag
+from insights.review.records import CompletedReview, StageSignOff
+from insights.review.tasks import (
+    MedicalAccuracyTask,
+    PrimaryResearchTask,
+    RegistryVerificationTask,
+    ReviewTaskState,
+)
+
 from .explainer import (
     DISCLAIMER_REQUIRED_MESSAGE,
     ExplainerPage,
@@ -12,33 +23,19 @@ from .relations import ExplainerPageAuthor, ExplainerTrialCitation, attach_trial
 
 __all__ = [
     "DISCLAIMER_REQUIRED_MESSAGE",
+    "CompletedReview",
     "ExplainerPage",
     "ExplainerPageAuthor",
     "ExplainerPageForm",
     "ExplainerPageTopic",
     "ExplainerTrialCitation",
     "InsightsIndexPage",
-    "attach_trials",
-    "people_boxes",
-]
-
-# The editorial review's models live in insights.review; importing them here registers
-# them with the insights app and keeps them importable from insights.models.
-from insights.review.flags import RegistryCheckFlag
-from insights.review.records import CompletedReview, StageSignOff
-from insights.review.tasks import (
-    MedicalAccuracyTask,
-    PrimaryResearchTask,
-    RegistryVerificationTask,
-    ReviewTaskState,
-)
-
-__all__ += [
-    "CompletedReview",
     "MedicalAccuracyTask",
     "PrimaryResearchTask",
     "RegistryCheckFlag",
     "RegistryVerificationTask",
     "ReviewTaskState",
     "StageSignOff",
+    "attach_trials",
+    "people_boxes",
 ]

@@ -105,22 +105,23 @@ def record_completed_review(workflow_state, revision) -> CompletedReview:
         stage = getattr(approval.task.specific, "stage", None)
         if stage is not None:
             by_stage[stage.number] = approval
-    people = {
-        p.user_id: p
-        for p in Person.objects.filter(user__in=[a.finished_by_id for a in by_stage.values()])
-    }
-    StageSignOff.objects.bulk_create(
-        StageSignOff(
-            review=review,
-            stage=number,
-            user=approval.finished_by,
-            person=people.get(approval.finished_by_id),
-            person_name=getattr(people.get(approval.finished_by_id), "name", "")
-            or (approval.finished_by.get_full_name() if approval.finished_by else ""),
-            person_credentials=getattr(people.get(approval.finished_by_id), "credentials", ""),
-            approved_at=approval.finished_at,
-            comment=approval.comment,
+    people = Person.objects.filter(user__in=[a.finished_by_id for a in by_stage.values()])
+    person_of_user = {person.user_id: person for person in people}
+    sign_offs = []
+    for number, approval in sorted(by_stage.items()):
+        person = person_of_user.get(approval.finished_by_id)
+        user = approval.finished_by
+        sign_offs.append(
+            StageSignOff(
+                review=review,
+                stage=number,
+                user=user,
+                person=person,
+                person_name=person.name if person else (user.get_full_name() if user else ""),
+                person_credentials=person.credentials if person else "",
+                approved_at=approval.finished_at,
+                comment=approval.comment,
+            )
         )
-        for number, approval in sorted(by_stage.items())
-    )
+    StageSignOff.objects.bulk_create(sign_offs)
     return review

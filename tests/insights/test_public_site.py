@@ -184,14 +184,13 @@ def test_explainer_shows_every_part_of_the_reference_page(client, explainer, rev
         assert stage in standards
 
 
-def test_placeholder_review_dates_come_from_the_latest_publication(client, explainer, settings):
+def test_a_page_published_outside_the_review_shows_no_review_dates(client, explainer):
+    # Review dates come only from completed editorial reviews (tests/insights/test_review_*).
     page, _before, _after = explainer
     soup = soup_of(client.get(page.url))
     dates = text_of(soup.find("dl", class_="review-dates"))
-    published = page.last_published_at.date()
-    due = published + dt.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
-    assert f"Last reviewed {published.day} {published:%B %Y}" in dates
-    assert f"Next review due {due.day} {due:%B %Y}" in dates
+    assert "Last reviewed" not in dates
+    assert "Next review due" not in dates
     assert "Reviewed by" not in text_of(soup.find("p", class_="byline"))
 
 

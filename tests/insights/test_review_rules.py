@@ -47,6 +47,7 @@ def assert_refused_everywhere(client, page, user, expected_reason):
     """USER is not offered "approve" and every way of approving is refused, changing nothing."""
     state = open_state(page)
     approvals_before = approved_states(page).count()
+    by_user_before = approved_states(page).filter(finished_by=user).count()
     assert "approve" not in action_names(page, user)
 
     client.force_login(user)
@@ -72,6 +73,13 @@ def assert_refused_everywhere(client, page, user, expected_reason):
     assert approved_states(page).count() == approvals_before
     assert not reload(page).live
 
+    # A forged "approve" from the editor is not a valid action for them: Wagtail saves the
+    # form as a draft instead (a new revision, so an approved review restarts), and
+    # nothing is approved by them.
+    post_edit_decision(client, page, "approve", "Looks fine")
+    assert approved_states(page).filter(finished_by=user).count() == by_user_before
+    assert not reload(page).live
+
 
 @pytest.mark.parametrize("stage", [1, 2, 3])
 def test_submitter_cannot_approve_any_stage(client, team, fresh_trial, stage):
@@ -83,9 +91,9 @@ def test_submitter_cannot_approve_any_stage(client, team, fresh_trial, stage):
         decide(page, team[SECONDS[number]])
     assert stage_names(page) == open_state(page).task.name
 
-    assert_refused_everywhere(client, page, submitter, "You submitted this page")
-    # Someone else in the group still can.
+    # Someone else in the group can.
     assert "approve" in action_names(page, team[SECONDS[stage]])
+    assert_refused_everywhere(client, page, submitter, "You submitted this page")
 
 
 def test_last_editor_of_the_revision_cannot_approve_a_later_stage(client, team, fresh_trial):
