@@ -19,7 +19,6 @@ from .models import NCT_ID_RE, OverallStatus, Phase, Trial, phase_labels_contain
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_VALUES_PER_FILTER = 100
 MAX_TEXT_LENGTH = 200
-MAX_SEARCH_WORDS = 10
 ORDERINGS = {
     "-last_update_posted": ("-last_update_posted", "nct_id"),
     "last_update_posted": ("last_update_posted", "nct_id"),
@@ -72,7 +71,7 @@ def filter_trials(queryset, request):
 
     condition = parse_text(request, "condition")
     if condition:
-        queryset = queryset.filter(conditions_text__contains=condition.lower())
+        queryset = queryset.with_condition(condition)
 
     nct_ids = [v.upper() for v in parse_list(request, "nct_id")]
     bad = [v for v in nct_ids if not NCT_ID_RE.match(v)]
@@ -96,9 +95,10 @@ def filter_trials(queryset, request):
         queryset = queryset.filter(last_update_posted__gte=since)
 
     search = parse_text(request, "search")
-    for word in search.lower().split()[:MAX_SEARCH_WORDS]:
-        # search_text: NCT ID, titles, acronym, conditions, interventions, sponsor (lowercase).
-        queryset = queryset.filter(search_text__contains=word)
+    if search:
+        # The public listing's search: word prefixes in the NCT ID, titles, acronym,
+        # conditions, interventions and sponsor (full-text index on PostgreSQL).
+        queryset = queryset.search(search)
 
     order = request.GET.get("order", DEFAULT_ORDERING)
     if order not in ORDERINGS:
