@@ -30,8 +30,12 @@ HERO_RENDITIONS = {
 }
 
 
-def prepare_explainers(pages) -> None:
-    """Load, in bulk, everything the explainer fields read for PAGES (saved pages)."""
+# Fields that read the body StreamField; without them a listing need not load it.
+BODY_READERS = frozenset({"body", "json_ld"})
+
+
+def prepare_explainers(pages, fields=BODY_READERS) -> None:
+    """Load, in bulk, what the explainer FIELDS read for PAGES (saved pages)."""
     pages = list(pages)
     if not pages:
         return
@@ -39,9 +43,10 @@ def prepare_explainers(pages) -> None:
         pages,
         Prefetch(
             "authors",
-            queryset=ExplainerPageAuthor.objects.select_related("person__photo").order_by(
-                "sort_order"
-            ),
+            # A person's profile links (a StreamField) are not part of their nested face.
+            queryset=ExplainerPageAuthor.objects.select_related("person__photo")
+            .defer("person__links")
+            .order_by("sort_order"),
         ),
         rendition_prefetch("authors__person__photo__renditions", PHOTO_RENDITIONS),
         rendition_prefetch("hero_image__renditions", HERO_RENDITIONS),
@@ -54,14 +59,17 @@ def prepare_explainers(pages) -> None:
             queryset=CompletedReview.objects.filter(is_current=True).prefetch_related(
                 Prefetch(
                     "sign_offs",
-                    queryset=StageSignOff.objects.select_related("person__photo"),
+                    queryset=StageSignOff.objects.select_related("person__photo").defer(
+                        "person__links"
+                    ),
                 ),
                 rendition_prefetch("sign_offs__person__photo__renditions", PHOTO_RENDITIONS),
             ),
         ),
     )
     citations = [c for page in pages for c in page.trial_citations.all()]
-    listed = {nct_id for page in pages for nct_id in trial_list_ids(page)}
+    reads_body = bool(BODY_READERS & set(fields))
+    listed = {nct_id for page in pages if reads_body for nct_id in trial_list_ids(page)}
     wanted = {c.nct_id for c in citations} | listed
     trials = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=wanted)} if wanted else {}
     for citation in citations:
@@ -72,13 +80,14 @@ def prepare_explainers(pages) -> None:
 
 
 def trial_list_ids(page) -> list[str]:
-    """NCT IDs listed in the page's trial list blocks."""
-    return [
-        nct_id
-        for block in page.body
-        if block.block_type == "trial_list"
-        for nct_id in block.value["nct_ids"]
-    ]
+    """NCT IDs listed in the page's trial list blocks (read from the raw data: cheap)."""
+    ids = []
+    for block in page.body.raw_data:
+        if block.get("type") == "trial_list":
+            for item in (block.get("value") or {}).get("nct_ids") or []:
+                # ListBlock items are {"type": "item", "value": ...} (or bare, old format).
+                ids.append(item.get("value") if isinstance(item, dict) else item)
+    return [i for i in ids if isinstance(i, str)]
 
 
 def page_trials(page) -> dict[str, Trial]:

@@ -38,6 +38,7 @@ from wagtail.models import Page
 from insights.models import ExplainerPage, ExplainerPageTopic, ExplainerTrialCitation
 
 from .fields import (
+    BODY_READERS,
     EXPLAINER_BODY_FIELDS,
     EXPLAINER_DETAIL_ONLY_FIELDS,
     EXPLAINER_META_FIELDS,
@@ -196,9 +197,13 @@ class PagesAPIViewSet(wagtail_views.PagesAPIViewSet):
     def listing_view(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
+        fields = set(self.get_serializer_class().Meta.fields)
+        if issubclass(queryset.model, ExplainerPage) and not BODY_READERS & fields:
+            # A list of cards needs no body: do not load or parse it.
+            queryset = queryset.defer_streamfields()
         queryset = self.filter_queryset(queryset)
         pages = list(self.paginate_queryset(queryset))
-        with self.prepared(pages):
+        with self.prepared(pages, fields):
             data = self.get_serializer(pages, many=True).data
         return self.get_paginated_response(data)
 
@@ -224,18 +229,20 @@ class PagesAPIViewSet(wagtail_views.PagesAPIViewSet):
         data = self.get_serializer(self._cached_object).data
         return Response(data, headers=PRIVATE_HEADERS)
 
-    def prepared(self, pages):
+    def prepared(self, pages, fields=BODY_READERS):
         """Load explainer data in bulk; resolve rich text links from memory meanwhile."""
         explainers = [page for page in pages if isinstance(page, ExplainerPage)]
-        prepare_explainers(explainers)
-        return preloaded_links(*self.link_targets(explainers), public_pages=self.public_pages())
+        prepare_explainers(explainers, fields)
+        targets = self.link_targets(explainers, with_body=bool(BODY_READERS & set(fields)))
+        return preloaded_links(*targets, public_pages=self.public_pages())
 
     @staticmethod
-    def link_targets(pages) -> tuple[set[str], set[str]]:
+    def link_targets(pages, with_body=True) -> tuple[set[str], set[str]]:
         references = []
         for page in pages:
             if isinstance(page, ExplainerPage):
-                references += page.body.stream_block.extract_references(page.body)
+                if with_body:
+                    references += page.body.stream_block.extract_references(page.body)
                 references += rich_text_references(page.summary)
         return link_targets(references)
 

@@ -125,3 +125,22 @@ def test_people_list_queries_do_not_grow_with_items(api):
     large, data = count_queries(api, "people/?fields=*&limit=13")
     assert len(data["items"]) == 13
     assert large == small
+
+
+CARDS_URL = (
+    "pages/?type=insights.ExplainerPage&limit={limit}"
+    "&fields=subtitle,topics,hero_image,authors,summary,reading_time_minutes,review"
+)
+
+
+def test_card_list_without_body_loads_no_body_and_stays_constant(api):
+    rich_explainers(6)
+    small, _ = count_queries(api, CARDS_URL.format(limit=2))
+    large, data = count_queries(api, CARDS_URL.format(limit=6))
+    assert large == small
+    assert len(data["items"]) == 6
+    assert "body" not in data["items"][0]
+    # Links in the summary are still resolved (in bulk).
+    assert '<a href="/">a related page</a>' in data["items"][0]["summary"]
+    full, _ = count_queries(api, EXPLAINERS_URL.format(limit=6))
+    assert small <= full
