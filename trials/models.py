@@ -82,18 +82,24 @@ def _words(text: str) -> list[str]:
 class TrialQuerySet(models.QuerySet):
     """Filters shared by the public listing and the admin. They read the denormalised
     columns, so they work on SQLite and PostgreSQL alike: on PostgreSQL as full-text
-    prefix queries served by GIN indexes (migration 0004), elsewhere as substrings."""
+    queries (English stemming, every word required) served by GIN indexes (migration
+    0004); elsewhere every word must appear as a substring."""
 
-    def _text_match(self, column: str, text: str):
+    def _text_match(self, column: str, text: str, *, prefix: bool = False):
         words = _words(text)
         if not words:
             return self
         if connections[self.db].vendor == "postgresql":
-            # COLUMN is one of ours; the user's words travel as a parameter.
+            if prefix:  # as you type: the last word may be unfinished
+                query, function = " & ".join([*words[:-1], f"{words[-1]}:*"]), "to_tsquery"
+            else:
+                query, function = " ".join(words), "plainto_tsquery"
+            # COLUMN and FUNCTION are ours; the words (letters and digits only) travel
+            # as a parameter.
             match = RawSQL(  # noqa: S611
-                f"to_tsvector('simple'::regconfig, {column}) "
-                "@@ to_tsquery('simple'::regconfig, %s)",
-                [" & ".join(f"{w}:*" for w in words)],
+                f"to_tsvector('english'::regconfig, {column}) "
+                f"@@ {function}('english'::regconfig, %s)",
+                [query],
                 output_field=models.BooleanField(),
             )
             return self.filter(match)
@@ -106,16 +112,17 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(phase_label__in=phase_labels_containing(phase))
 
     def with_condition(self, text: str):
-        """Trials whose conditions contain every word of TEXT (as word prefixes)."""
+        """Trials whose conditions contain every word of TEXT."""
         return self._text_match("conditions_text", text)
 
-    def search(self, text: str):
-        """Every word must start a word of the NCT ID, titles, conditions, interventions or
-        sponsor. A whole NCT ID is looked up by its unique index."""
+    def search(self, text: str, *, prefix: bool = False):
+        """Every word must appear in the NCT ID, brief title, acronym, conditions,
+        interventions or sponsor (PREFIX: the last word may be the start of one, for the
+        admin's search-as-you-type). A whole NCT ID is looked up by its unique index."""
         text = text.strip()
         if NCT_ID_RE.match(text.upper()):
             return self.filter(nct_id=text.upper())
-        return self._text_match("search_text", text)
+        return self._text_match("search_text", text, prefix=prefix)
 
 
 class Trial(models.Model):

@@ -79,11 +79,11 @@ class TrialFilterSet(WagtailFilterSet):
 
 
 class TrialIndexView(IndexView):
-    """Search the denormalised search text (indexed with trigrams on PostgreSQL) rather
-    than a Wagtail search index, which bulk writes of the sync would not maintain."""
+    """Search the denormalised search text (full-text indexed on PostgreSQL) rather than
+    a Wagtail search index, which the sync's bulk writes would not maintain."""
 
     def search_queryset(self, queryset):
-        return queryset.search(self.search_query) if self.is_searching else queryset
+        return queryset.search(self.search_query, prefix=True) if self.is_searching else queryset
 
 
 class TrialChooserFilterForm(BaseFilterForm):
@@ -99,7 +99,7 @@ class TrialChooserFilterForm(BaseFilterForm):
     def filter(self, objects):
         objects = super().filter(objects)
         if query := self.cleaned_data.get("q"):
-            objects = objects.search(query)
+            objects = objects.search(query, prefix=True)
             self.is_searching, self.search_query = True, query
         if status := self.cleaned_data.get("status"):
             objects = objects.filter(overall_status=status)

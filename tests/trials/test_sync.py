@@ -120,7 +120,8 @@ def test_second_sync_of_unchanged_data_writes_nothing(
     assert (run.created, run.updated, run.unchanged, run.failed) == (0, 0, n, 0)
     assert trial_writes(queries.captured_queries) == []
     assert stored_state() == before
-    # per page: renew the lease, one SELECT of stored hashes, save the run's progress
+    # per page two reads: is the lease still ours, which hashes are stored. The run's
+    # progress is saved at the end of the query, not after every page that wrote nothing.
     statements = [
         q["sql"]
         for q in queries.captured_queries
@@ -132,7 +133,9 @@ def test_second_sync_of_unchanged_data_writes_nothing(
         if s.startswith("SELECT") and "content_hash" in s and "trials_trial" in s
     ]
     assert len(hash_reads) == run.pages
-    assert len(statements) == 3 * run.pages + 12
+    assert len(statements) == 2 * run.pages + 11
+    run_writes = [s for s in statements if s.startswith('UPDATE "trials_trialsyncrun"')]
+    assert len(run_writes) == 3  # interrupted runs closed, query done, run finished
 
 
 def test_changed_study_is_updated_and_its_change_recorded(
@@ -493,6 +496,36 @@ def test_crash_half_way_then_the_next_run_completes_the_job(
     assert registry.studies_requests()[0].params.get("pageToken") == crashed.cursor["page_token"]
     assert resumed.created == total(registry) - 2 * PAGE
     assert Trial.objects.count() == total(registry)
+
+
+def test_crash_in_a_no_change_pass_keeps_its_counts_and_resumes(
+    registry, registry_client, everything, small_pages, monkeypatch
+):
+    """Pages that wrote nothing do not save progress one by one; a crash still records
+    what was done and where to resume."""
+    from trials.sync import run as run_module
+
+    run_sync(full=True, client=registry_client)
+    real_store_page = run_module.store_page
+    calls = {"n": 0}
+
+    def crashing_store_page(studies, now, raw=None):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("worker crashed")
+        return real_store_page(studies, now, raw)
+
+    monkeypatch.setattr(run_module, "store_page", crashing_store_page)
+    crashed = run_sync(full=True, client=registry_client)
+    crashed.refresh_from_db()
+    assert crashed.status == TrialSyncRun.Status.FAILED
+    assert (crashed.pages, crashed.unchanged, crashed.created) == (2, 2 * PAGE, 0)
+    monkeypatch.setattr(run_module, "store_page", real_store_page)
+    registry.requests.clear()
+    resumed = run_sync(full=True, client=registry_client)
+    assert resumed.resumed_from == crashed
+    assert registry.studies_requests()[0].params["pageToken"] == crashed.cursor["page_token"]
+    assert resumed.unchanged == total(registry) - 2 * PAGE
 
 
 def test_a_killed_run_is_closed_and_taken_over_after_its_lease_expires(

@@ -65,6 +65,12 @@ def renew(holder: str, name: str = LEASE_NAME) -> None:
         raise LeaseLost(f"the sync lease {name!r} is no longer held by {holder}")
 
 
+def check(holder: str, name: str = LEASE_NAME) -> None:
+    """Raise LeaseLost unless HOLDER still holds an unexpired lease (a read, no write)."""
+    if not SyncLease.objects.filter(name=name, holder=holder, expires__gt=timezone.now()).exists():
+        raise LeaseLost(f"the sync lease {name!r} is no longer held by {holder}")
+
+
 def release(holder: str, name: str = LEASE_NAME) -> None:
     SyncLease.objects.filter(name=name, holder=holder).update(holder="", expires=timezone.now())
 

@@ -1,6 +1,7 @@
 """run_sync(): the one function behind ``manage.py sync_trials`` and the daily task."""
 
 import logging
+import time
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -22,6 +23,21 @@ logger = logging.getLogger("trials.sync")
 
 RESUME_WINDOW = timedelta(hours=20)  # within the plan's one-day overlap
 MAX_TOKEN_RESTARTS = 2
+# A page that wrote nothing saves the run's progress at most this often (seconds): a
+# no-change pass then commits no write per page. A page that wrote saves at once, so
+# the saved cursor never lags behind stored data (a resume re-reads a few pages at most).
+PROGRESS_EVERY = 5.0
+PROGRESS_FIELDS = [
+    "pages",
+    "fetched",
+    "created",
+    "updated",
+    "unchanged",
+    "failed",
+    "missing",
+    "warnings",
+    "cursor",
+]
 
 
 class SyncProgress:
@@ -113,6 +129,9 @@ class _Runner:
         self.holder = holder
         self.progress = progress
         self.source_errors: list[str] = []
+        self._saved_at = time.monotonic()
+        self._renewed_at = time.monotonic()
+        self._renew_every = lease.lease_duration().total_seconds() / 10
 
     def execute(self, resume_cursor: dict | None) -> None:
         run = self.run
@@ -143,8 +162,7 @@ class _Runner:
                 self._finish(TrialSyncRun.Status.SUCCEEDED, "")
 
     def _finish(self, status: str, error: str) -> None:
-        run = self.run
-        run.refresh_from_db()  # counters as committed, whatever failed mid-page
+        run = self.run  # its counters cover exactly the pages whose writes committed
         errors = [*self.source_errors, error] if error else list(self.source_errors)
         run.status = status
         run.error = "\n".join(errors)
@@ -186,6 +204,7 @@ class _Runner:
                 raise _Abort(str(exc)) from exc
         with transaction.atomic():
             lease.renew(self.holder)
+            self._renewed_at = time.monotonic()
             if detect_missing:
                 self._mark_missing(source, seen)
             if source.query_id:
@@ -194,15 +213,38 @@ class _Runner:
 
     def _advance_cursor(self, index: int) -> None:
         self.run.cursor = {"plan": self.key, "source": index, "page_token": None, "params": None}
-        self.run.save(update_fields=["cursor", "missing", "warnings"])
+        self._save_progress()
+
+    def _save_progress(self) -> None:
+        self.run.save(update_fields=PROGRESS_FIELDS)
+        self._saved_at = time.monotonic()
+
+    def _hold_lease(self) -> None:
+        """Renew the lease when a tenth of it has gone by; otherwise only check (a read)
+        that nobody took it over, so that a page that writes nothing writes nothing."""
+        if time.monotonic() - self._renewed_at > self._renew_every:
+            lease.renew(self.holder)
+            self._renewed_at = time.monotonic()
+        else:
+            lease.check(self.holder)
 
     def _store(self, index: int, params: dict, page, next_token: str | None) -> set[str]:
         run = self.run
         studies = page.studies
         now = timezone.now()
+        before = (
+            run.pages,
+            run.fetched,
+            run.created,
+            run.updated,
+            run.unchanged,
+            run.failed,
+            list(run.warnings),
+            run.cursor,
+        )
         try:
             with transaction.atomic():
-                lease.renew(self.holder)
+                self._hold_lease()
                 result: PageResult = store_page(studies, now, page.raw)
                 run.pages += 1
                 run.fetched += len(studies)
@@ -218,20 +260,21 @@ class _Runner:
                     "page_token": next_token,
                     "params": params,
                 }
-                run.save(
-                    update_fields=[
-                        "pages",
-                        "fetched",
-                        "created",
-                        "updated",
-                        "unchanged",
-                        "failed",
-                        "warnings",
-                        "cursor",
-                    ]
-                )
+                wrote = result.created or result.updated or result.touched or result.warnings
+                if wrote or time.monotonic() - self._saved_at > PROGRESS_EVERY:
+                    self._save_progress()
         except Exception:
-            run.refresh_from_db()
+            # This page's writes rolled back: so do its counts.
+            (
+                run.pages,
+                run.fetched,
+                run.created,
+                run.updated,
+                run.unchanged,
+                run.failed,
+                run.warnings,
+                run.cursor,
+            ) = before
             raise
         self._send_status_changes(result)
         self.progress.advance(len(studies), run)

@@ -57,6 +57,7 @@ class PageResult:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    touched: int = 0  # unchanged, but last_seen refreshed
     warnings: list[str] = field(default_factory=list)
     status_changes: list[StatusChange] = field(default_factory=list)
     # NCT IDs (and their aliases) the page answered for, stored or not
@@ -137,6 +138,7 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
             _orm_upsert(to_write, now)
     if touch:
         Trial.objects.filter(nct_id__in=touch).update(last_seen=now, missing_from_registry=False)
+        result.touched = len(touch)
     for warning in result.warnings:
         logger.warning("%s", warning)
     return result
