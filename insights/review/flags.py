@@ -78,14 +78,32 @@ def registry_check_needed(page) -> bool:
 
 
 def on_trial_status_changed(
-    sender, trial=None, nct_id=None, old_status="", new_status="", **kwargs
+    sender,
+    trial=None,
+    nct_id=None,
+    old_status="",
+    new_status="",
+    old_phases=None,
+    new_phases=None,
+    **kwargs,
 ):
-    """Receiver for ``trials.signals.trial_status_changed`` (connected where both apps meet)."""
+    """Receiver for ``trials.signals.trial_status_changed`` (status or phases changed).
+
+    Connected where both apps meet (``InsightsConfig.ready`` once the trials app sends
+    it); returns how many explainers were flagged.
+    """
     nct_id = nct_id or getattr(trial, "nct_id", "")
     if not nct_id:
         return 0
-    old_status = old_status or kwargs.get("previous_status", "") or "unknown"
-    new_status = new_status or getattr(trial, "overall_status", "") or "unknown"
-    return flag_explainers_citing(
-        nct_id, f"Registry status changed from {old_status} to {new_status}."
-    )
+    new_status = new_status or getattr(trial, "overall_status", "")
+    changes = []
+    if old_status != new_status:
+        changes.append(f"status changed from {old_status or 'none'} to {new_status or 'none'}")
+    if old_phases is not None and new_phases is not None and list(old_phases) != list(new_phases):
+        before = ", ".join(old_phases) or "none"
+        after = ", ".join(new_phases) or "none"
+        changes.append(f"phases changed from {before} to {after}")
+    if not changes:
+        changes.append("registry entry changed")
+    reason = "Registry " + " and ".join(changes) + "."
+    return flag_explainers_citing(nct_id, reason)

@@ -131,6 +131,17 @@ def test_trials_signal_receiver_and_a_completed_verification_clear_the_flag(team
     assert on_trial_status_changed(None, trial=fresh_trial, old_status="RECRUITING") == 1
     flag = RegistryCheckFlag.objects.get(page=page)
     assert flag.reason == "Registry status changed from RECRUITING to TERMINATED."
+    # The sync also reports phase changes through the same signal.
+    on_trial_status_changed(
+        Trial,
+        trial=fresh_trial,
+        old_status="TERMINATED",
+        new_status="TERMINATED",
+        old_phases=["PHASE2"],
+        new_phases=["PHASE2", "PHASE3"],
+    )
+    flag.refresh_from_db()
+    assert flag.reason == "Registry phases changed from PHASE2 to PHASE2, PHASE3."
 
     # Re-review: the page must now state the new status to pass stage 3.
     revision_page = reload(page).get_latest_revision_as_object()
