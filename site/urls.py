@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from insights import views as insights_views
+from site.api import api_router
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("trials/", include("trials.urls")),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:

@@ -168,6 +168,15 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # Headless API: CORS for configured front-end origins only.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# Rich text fields as front-end HTML (internal links resolved) unless ?rich_text_format= says.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+API_MAX_OFFSET = 1_000_000
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Headless preview: how long a signed draft-preview token stays valid, and where the
+# front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
+API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)
+HEADLESS_PREVIEW_URL = env_str("HEADLESS_PREVIEW_URL")
 
 # Content-Security-Policy (see site/middleware.py). The admin needs inline styles.
 CONTENT_SECURITY_POLICY = (

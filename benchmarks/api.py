@@ -1,0 +1,211 @@
+"""Requests/s of the headless API: the explainer list (50 items, every field) and the
+trials list (100 items), under gunicorn on PostgreSQL.
+
+gunicorn (2 sync workers, persistent database connections, production settings with
+DEBUG off) serves the demo content plus copies of the CAR-T explainer (with its authors,
+topics, citations and review record) up to 50 explainers, and benchmark trials up to 100
+or more. ``wrk`` loads each URL from 127.0.0.1 in alternating rounds; prints each round,
+the median and spread, and also the rate of conditional requests answered ``304``.
+
+    .venv/bin/python benchmarks/api.py [--rounds 3] [--duration 8] [--connections 4]
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/bench_api (created if missing).
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.processes import free_port, running, wait_for_http  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_api"
+URLS = {
+    "explainers": "/api/v2/pages/?type=insights.ExplainerPage&fields=*&limit=50",
+    # What a list of cards needs: no body, no JSON-LD.
+    "cards": (
+        "/api/v2/pages/?type=insights.ExplainerPage&limit=50"
+        "&fields=subtitle,topics,hero_image,authors,summary,reading_time_minutes,review"
+    ),
+    "trials": "/api/v2/trials/?limit=100",
+}
+
+# Idempotent: copies the CAR-T explainer (and its current review) up to 50 live explainers
+# and adds benchmark trials up to 100.
+BENCH_DATA_SCRIPT = """
+from django.utils import timezone
+from insights.models import CompletedReview, ExplainerPage
+from trials.models import Trial, phase_label
+
+source = ExplainerPage.objects.live().get(slug="car-t-cell-therapy")
+review = CompletedReview.objects.filter(page=source, is_current=True).first()
+sign_offs = list(review.sign_offs.all()) if review else []
+count = ExplainerPage.objects.live().count()
+for n in range(count, 50):
+    copy = source.copy(
+        update_attrs={"slug": f"bench-explainer-{n}", "title": f"{source.title} ({n})"},
+        copy_revisions=False,
+        keep_live=True,
+        log_action=None,
+    )
+    if review:
+        new = CompletedReview.objects.create(page_id=copy.pk, completed_at=review.completed_at)
+        for sign_off in sign_offs:
+            sign_off.pk, sign_off.review = None, new
+            sign_off.save()
+missing = 100 - Trial.objects.count()
+Trial.objects.bulk_create(
+    [
+        Trial(
+            nct_id=f"NCT9{n:07d}",
+            brief_title=f"Benchmark study {n} of a cell therapy in lymphoma",
+            overall_status="RECRUITING",
+            phases=["PHASE1", "PHASE2"],
+            phase_label=phase_label(["PHASE1", "PHASE2"]),
+            conditions=["Lymphoma", f"Condition {n}"],
+            conditions_text=f"lymphoma\\ncondition {n}",
+            search_text=f"nct9{n:07d}\\nbenchmark study {n} of a cell therapy in lymphoma",
+            lead_sponsor="Benchmark University",
+            last_update_posted=timezone.localdate(),
+        )
+        for n in range(max(missing, 0))
+    ]
+)
+print(f"{ExplainerPage.objects.live().count()} live explainers, {Trial.objects.count()} trials")
+"""
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    print("wrk not found: installing the Debian package")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wrk_rps(wrk: str, url: str, duration: int, connections: int, headers=()) -> float:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{duration}s"]
+    for header in headers:
+        command += ["-H", header]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    # wrk counts 304 as a success (2xx or 3xx).
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise SystemExit(f"{url}: {failed.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def summary(values: list[float]) -> str:
+    median = statistics.median(values)
+    spread = (max(values) - min(values)) / median * 100 if median else 0
+    return (
+        f"median {median:7.1f} req/s  min {min(values):7.1f}  max {max(values):7.1f}  "
+        f"spread {spread:4.1f}%"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    ensure_database(database_url)
+    wrk = ensure_wrk()
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="site.settings.production",
+        DATABASE_URL=database_url,
+        SECRET_KEY="benchmark-only-" + secrets.token_hex(24),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        GUNICORN_ACCESSLOG="/dev/null",
+        WEB_CONCURRENCY="2",
+    )
+    print("migrating, loading demo content and benchmark data ...")
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_demo_content")
+    print(manage(env, "shell", "-c", BENCH_DATA_SCRIPT).strip())
+
+    port = free_port()
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    urls = {name: base + path for name, path in URLS.items()}
+    etags = {}
+    with running([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], env) as proc:
+        wait_for_http(base + "/healthz", proc, deadline_s=60)
+        for name, url in urls.items():
+            for _ in range(20):  # warm both workers: renditions, site root paths
+                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                    body = response.read()
+                    etags[name] = response.headers["ETag"]
+            print(f"{name:10s} {url}  {len(body)} bytes")
+        print(
+            f"wrk: 1 thread, {args.connections} connections, {args.duration}s per run, "
+            f"{args.rounds} alternating rounds; gunicorn 2 sync workers, PostgreSQL"
+        )
+        results: dict[str, list[float]] = {}
+        for round_no in range(1, args.rounds + 1):
+            order = list(urls) if round_no % 2 else list(reversed(urls))
+            for name in order:
+                rps = wrk_rps(wrk, urls[name], args.duration, args.connections)
+                results.setdefault(name, []).append(rps)
+                print(f"  round {round_no}  {name:10s} {rps:8.1f} req/s")
+                time.sleep(1)
+        for name in urls:
+            rps = wrk_rps(
+                wrk,
+                urls[name],
+                args.duration,
+                args.connections,
+                headers=[f"If-None-Match: {etags[name]}"],
+            )
+            results.setdefault(f"{name} 304", []).append(rps)
+            print(f"  conditional {name:10s} {rps:8.1f} req/s (304 Not Modified)")
+
+    print()
+    for name, values in results.items():
+        print(f"{name:15s} {summary(values)}")
+
+
+if __name__ == "__main__":
+    main()
