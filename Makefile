@@ -54,8 +54,12 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=site.settings.production SECRET_KEY=ci-$$RANDOM-$$RANDOM-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=cms.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Benchmarks print their figures; they need PostgreSQL and wrk (installed if missing).
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/page_render.py
+	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/sync.py
+	$(BIN)/python benchmarks/trial_browse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

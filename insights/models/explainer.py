@@ -46,6 +46,12 @@ MALFORMED_STREAM_MESSAGE = (
 )
 
 
+def is_blank_rich_text(value) -> bool:
+    """True for rich text with no words and no embedded media (e.g. ``<p></p>``)."""
+    html = str(value or "")
+    return "<embed" not in html and "<img" not in html and not strip_tags(html).strip()
+
+
 class ExplainerPageForm(WagtailAdminPageForm):
     """The explainer edit form.
 
@@ -81,6 +87,28 @@ class ExplainerPageForm(WagtailAdminPageForm):
         for name in self.malformed_fields:
             self.add_error(name, MALFORMED_STREAM_MESSAGE)
         return cleaned_data
+
+    @cached_property
+    def changed_data(self):
+        # The rich text editor saves an empty field as "" or as an empty paragraph with a
+        # fresh block key, depending on how it was loaded. Counting that as an edit would
+        # save a revision when a reviewer merely approves from the editor, and an edit
+        # after an approval restarts the review.
+        return [
+            name
+            for name in super().changed_data
+            if not (self._is_rich_text(name) and self._blank_on_both_sides(name))
+        ]
+
+    def _is_rich_text(self, name) -> bool:
+        try:
+            return isinstance(self._meta.model._meta.get_field(name), RichTextField)
+        except Exception:  # a form-only field
+            return False
+
+    def _blank_on_both_sides(self, name) -> bool:
+        bound = self[name]
+        return is_blank_rich_text(bound.initial) and is_blank_rich_text(bound.data)
 
 
 class ExplainerPage(Page):

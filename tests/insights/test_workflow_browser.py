@@ -126,6 +126,10 @@ def test_one_explainer_through_three_stages_with_four_logins(site, browser):
     # Stage 2: the medical reviewer approves from the page editor's action menu.
     tab = log_in(browser, base, "georgios")
     tab.goto(edit)
+    # Let the editor's widgets (StreamField, rich text) initialise before deciding: a form
+    # posted before they have serialised their values would count as an edit.
+    tab.wait_for_load_state("networkidle")
+    tab.locator("[data-streamfield-stream-container], [data-contentpath=body]").first.wait_for()
     tab.locator("button[data-workflow-action-name=approve]").evaluate("b => b.click()")
     tab.locator(".modal textarea[name=comment]").wait_for()
     decide_in_modal(tab, "Clinically accurate.")
