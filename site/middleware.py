@@ -1,6 +1,7 @@
 """Security headers Django 5.2 does not set by itself."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -17,3 +18,39 @@ class ContentSecurityPolicyMiddleware:
             admin = request.path.startswith(("/admin/", "/django-admin/"))
             response["Content-Security-Policy"] = self.admin_policy if admin else self.public_policy
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to query strings or form fields containing NUL characters.
+
+    PostgreSQL text cannot hold NUL (0x00), so such a value reaching a filter or a search
+    would end as a 500; no legitimate request carries one.
+    """
+
+    MESSAGE = "Request parameters must not contain NUL (0x00) characters."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        params = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            params.append(request.POST)
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for query in params
+            for key, values in query.lists()
+        )
