@@ -13,11 +13,7 @@ migrated, demo content loaded). Targets: explainer >= 300 req/s and >= 1.5x the 
 
 import argparse
 import os
-import re
-import secrets
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -26,10 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.webload import (  # noqa: E402
+    GUNICORN,
+    ensure_database,
+    ensure_wrk,
+    manage,
+    production_env,
+    summary,
+    wrk_rps,
+)
 from tests.processes import free_port, running, wait_for_http  # noqa: E402
 
-PYTHON = sys.executable
-BIN = Path(PYTHON).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_pages"
 EXPLAINER_PATH = "/insights/car-t-cell-therapy/"
 STOCK_SLUG = "bench-stock-page"
@@ -57,58 +60,6 @@ print(f"explainer text: {{len(text)}} chars; stock page body text: {{len(strip_t
 """
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-def ensure_wrk() -> str:
-    path = shutil.which("wrk")
-    if path:
-        return path
-    print("wrk not found: installing the Debian package")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
-
-
-def manage(env, *args, check=True) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if check and result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def wrk_rps(wrk: str, url: str, duration: int, connections: int) -> float:
-    out = subprocess.run(
-        [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-
-def summary(values: list[float]) -> str:
-    median = statistics.median(values)
-    spread = (max(values) - min(values)) / median * 100 if median else 0
-    return (
-        f"median {median:7.1f} req/s  min {min(values):7.1f}  max {max(values):7.1f}  "
-        f"spread {spread:4.1f}%"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -120,18 +71,7 @@ def main() -> None:
     ensure_database(database_url)
     wrk = ensure_wrk()
 
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="site.settings.production",
-        DATABASE_URL=database_url,
-        SECRET_KEY="benchmark-only-" + secrets.token_hex(24),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        GUNICORN_ACCESSLOG="/dev/null",
-        WEB_CONCURRENCY="2",
-    )
+    env = production_env(database_url)
     print("migrating, loading demo content, collecting static files ...")
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo_content")
@@ -142,7 +82,7 @@ def main() -> None:
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     base = f"http://127.0.0.1:{port}"
     pages = {"explainer": base + EXPLAINER_PATH, "stock": f"{base}/{STOCK_SLUG}/"}
-    with running([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], env) as proc:
+    with running(GUNICORN, env) as proc:
         wait_for_http(base + "/healthz", proc, deadline_s=60)
         for name, url in pages.items():
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
