@@ -27,7 +27,7 @@ class RejectNulBytesMiddleware:
     would end as a 500; no legitimate request carries one.
     """
 
-    MESSAGE = "Request parameters must not contain NUL (0x00) characters."
+    MESSAGE = "Request parameters must not contain null characters (NUL, 0x00)."
 
     def __init__(self, get_response):
         self.get_response = get_response
