@@ -4,24 +4,13 @@ gunicorn serves a scratch SQLite database, migrated and loaded with the demo con
 real ``manage.py`` commands (the test database's transaction is invisible to it).
 """
 
-import shutil
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from tests.processes import gunicorn, manage, process_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EXPLAINER = "/insights/car-t-cell-therapy/"
 
 
@@ -34,16 +23,6 @@ def site_url(tmp_path_factory):
         assert result.returncode == 0, result.stdout + result.stderr
     with gunicorn(env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is required (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

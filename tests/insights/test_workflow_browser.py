@@ -6,8 +6,6 @@ Stage 1 and 3 are approved from the dashboard's "Awaiting your review" modal, st
 from the page editor's action menu; the published page then shows the review record.
 """
 
-import shutil
-
 import pytest
 
 from tests.processes import gunicorn, manage, process_env
@@ -53,26 +51,6 @@ def site(tmp_path_factory):
     page_id = int(result.stdout.strip().splitlines()[-1])
     with gunicorn(env) as base:
         yield base, page_id
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 def log_in(browser, base, username):
