@@ -153,9 +153,13 @@ LOGGING = {
 # Wagtail
 WAGTAIL_SITE_NAME = "ClinicalMetric"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where readers reach the site: the default Wagtail Site's hostname and port follow it on
+# every migrate (home/site_address.py), so canonical URLs, og:url, JSON-LD, the sitemap and
+# e-mails name the real host.
+SITE_URL = env_str("SITE_URL", WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True

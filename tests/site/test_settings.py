@@ -73,3 +73,22 @@ def test_env_bool_rejects_nonsense(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
         env_bool("SOME_FLAG")
+
+
+def test_production_addresses_default_to_https_on_the_first_allowed_host():
+    """Never http://127.0.0.1:8000 or localhost in a production page's canonical URL."""
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org,www.example.org")
+    code = "from django.conf import settings as s; print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    # (the last line: Django's shell first says what it imported)
+    assert result.stdout.splitlines()[-1].split() == [
+        "https://cms.example.org",
+        "https://cms.example.org",
+    ]
+    env["SITE_URL"] = "https://readers.example.org"
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.splitlines()[-1].split() == [
+        "https://readers.example.org",
+        "https://cms.example.org",
+    ]
