@@ -247,12 +247,16 @@ class ExplainerPage(Page):
         ]
 
     def ordered_authors(self) -> list[Person]:
-        """The authors in editor order, with photos and their renditions prefetched."""
+        """The published authors in editor order, with photos and renditions prefetched.
+
+        An unpublished person is in no byline, box or JSON-LD (the API's rule too).
+        """
         return [
             link.person
             for link in self.authors.select_related("person", "person__photo")
             .prefetch_related("person__photo__renditions")
             .order_by("sort_order")
+            if link.person.live
         ]
 
     def citations_with_trials(self) -> list["ExplainerTrialCitation"]:
@@ -352,6 +356,7 @@ class ExplainerPage(Page):
             trials_by_nct={c.nct_id: c.trial for c in citations if c.trial is not None},
             topics=topics,
             people_boxes=people_boxes(authors, record),
+            reviewed_on=record.last_reviewed if record.covers_live_version else None,
             previous_explainer=self.previous_explainer,
             next_explainer=self.next_explainer,
             json_ld=self.json_ld(authors=authors, record=record, topics=topics),
@@ -363,12 +368,13 @@ def people_boxes(authors, record) -> list[tuple[str, Person]]:
     """(box heading, person) for the authors, the reviewers, then the editorial leads.
 
     The founder and the technical lead appear on every explainer (as on the reference
-    page): they answer for the platform and its registry data.
+    page): they answer for the platform and its registry data. Only published people
+    have a box; reviewers only when their review covers the published version.
     """
     boxes, seen = [], set()
 
     def add(heading, person):
-        if person is not None and person.pk not in seen:
+        if person is not None and person.live and person.pk not in seen:
             seen.add(person.pk)
             boxes.append((heading, person))
 
@@ -381,8 +387,9 @@ def people_boxes(authors, record) -> list[tuple[str, Person]]:
             add(person.role_label, person)
     for person in authors:
         add(person.role_label, person)
-    for person in record.reviewers:
-        add(person.role_label, person)
+    for reviewer in record.claimed_reviewers:
+        if reviewer.profile is not None:
+            add(reviewer.profile.role_label, reviewer.profile)
     for person in leads:
         add(person.role_label, person)
     return boxes

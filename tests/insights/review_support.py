@@ -262,3 +262,75 @@ def post_dashboard_decision(client, page, task_state, decision, comment="Checked
         {"comment": comment},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
+
+
+# People in the admin ----------------------------------------------------------------------
+
+
+def person_form_data(person, **changes):
+    """The Person snippet's edit form as a browser posts it, with CHANGES applied."""
+    data = {
+        "name": person.name,
+        "initials": person.initials,
+        "role": person.role,
+        "job_title": person.job_title,
+        "credentials": person.credentials,
+        "bio": person.bio,
+        "photo": person.photo_id or "",
+        "links": streamfield([]),
+        "user": person.user_id or "",
+    }
+    data.update(changes)
+    return nested_form_data(data)
+
+
+def post_person(client, person, action="action-publish", **changes):
+    """Edit PERSON in the admin (publishing by default) as CLIENT's user."""
+    data = person_form_data(person, **changes)
+    if action:
+        data[action] = "1"
+    return client.post(reverse("wagtailsnippets_people_person:edit", args=[person.pk]), data)
+
+
+def public_views(client, page):
+    """What readers get of PAGE: (HTML, the JSON-LD in it, the API detail)."""
+    from bs4 import BeautifulSoup
+
+    page = reload(page)
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    json_ld = json.loads(soup.find("script", type="application/ld+json").string)
+    api = client.get(f"/api/v2/pages/{page.pk}/", HTTP_ACCEPT="application/json")
+    assert api.status_code == 200
+    return soup, json_ld, api.json()
+
+
+def review_as_read(client, page):
+    """The review record as each of HTML, JSON-LD and API shows it (comparable)."""
+    soup, json_ld, api = public_views(client, page)
+
+    def text(node):
+        return " ".join(node.get_text(" ").split()) if node else None
+
+    byline = soup.find("span", class_="byline-reviewers")
+    return {
+        "html_byline": text(byline),
+        "html_dates": text(soup.find("dl", class_="review-dates")),
+        "html_status": text(soup.find("p", class_="review-status")),
+        "json_ld_reviewed_by": json_ld.get("reviewedBy"),
+        "json_ld_last_reviewed": json_ld.get("lastReviewed"),
+        "api_review": {
+            **api["review"],
+            "stages": [
+                {**s, "reviewer": {k: s["reviewer"][k] for k in ("name", "credentials")}}
+                for s in api["review"]["stages"]
+            ],
+            "medically_reviewed_by": (
+                {k: api["review"]["medically_reviewed_by"][k] for k in ("name", "credentials")}
+                if api["review"]["medically_reviewed_by"]
+                else None
+            ),
+        },
+    }

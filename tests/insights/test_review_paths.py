@@ -65,12 +65,12 @@ def test_submit_then_each_stage_approved_by_its_group_publishes_with_review_reco
     assert publish.user == team["verifier"]
 
     record = review_record_for(page)
-    assert [(s.stage_name, s.person.user) for s in record.stages] == [
+    assert [(s.stage_name, s.reviewer.profile.user) for s in record.stages] == [
         ("Primary research", team["analyst"]),
         ("Medical accuracy review", team["medical"]),
         ("Registry verification", team["verifier"]),
     ]
-    assert record.medically_reviewed_by.user == team["medical"]
+    assert record.medically_reviewed_by.profile.user == team["medical"]
     assert record.medically_reviewed_by.credentials == "MD, Oncology"
     assert record.registry_verified_at is not None
     assert record.last_reviewed is not None
