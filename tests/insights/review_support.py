@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import PageLogEntry, TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from insights.models import (
@@ -180,7 +180,7 @@ def edit_form_data(page, **overrides):
         "body": body_form_data(page, overrides.pop("paragraph", None)),
         "authors": inline_formset(
             [
-                {"id": a.pk, "person": a.person_id, "ORDER": i + 1}
+                {"id": a.pk or "", "person": a.person_id, "ORDER": i + 1}
                 for i, a in enumerate(page.authors.all())
             ],
             initial=page.authors.count(),
@@ -189,7 +189,7 @@ def edit_form_data(page, **overrides):
         "trial_citations": inline_formset(
             [
                 {
-                    "id": c.pk,
+                    "id": c.pk or "",
                     "nct_id": c.nct_id,
                     "stated_status": c.stated_status,
                     "stated_phase": c.stated_phase,
@@ -334,3 +334,63 @@ def review_as_read(client, page):
             ),
         },
     }
+
+
+# Refusals on every path -----------------------------------------------------------------
+
+
+def action_names(page, user):
+    state = open_state(page)
+    return [name for name, _label, _modal in state.task.specific.get_actions(reload(page), user)]
+
+
+def assert_refused_everywhere(client, page, user, expected_reason):
+    """USER is not offered "approve" and every way of approving is refused, changing nothing."""
+    state = open_state(page)
+    approvals_before = approved_states(page).count()
+    by_user_before = approved_states(page).filter(finished_by=user).count()
+    assert "approve" not in action_names(page, user)
+
+    client.force_login(user)
+    # Dashboard modal: the view asks the task for its actions and refuses.
+    modal = client.get(
+        workflow_action_url(page, state, "approve"), headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert modal.status_code == 403
+    assert post_dashboard_decision(client, page, state, "approve").status_code == 403
+    # Page editor: the approve item is absent from the action menu.
+    editor = client.get(edit_url(page))
+    assert editor.status_code == 200
+    assert 'data-workflow-action-name="approve"' not in editor.content.decode()
+    # The task itself refuses, whatever called it, and logs the attempt.
+    from insights.review.tasks import ReviewRefused
+
+    with pytest.raises(ReviewRefused, match=expected_reason):
+        state.task.specific.on_action(state, user, "approve", comment="Looks fine")
+    assert PageLogEntry.objects.filter(
+        page=page, action="insights.review.refused", user=user
+    ).exists()
+
+    assert open_state(page).pk == state.pk
+    assert open_state(page).status == TaskState.STATUS_IN_PROGRESS
+    assert approved_states(page).count() == approvals_before
+    assert not reload(page).live
+
+    # A forged "approve" from the editor is not a valid action for them: Wagtail saves the
+    # form as a draft instead (a new revision, so an approved review restarts), and
+    # nothing is approved by them.
+    post_edit_decision(client, page, "approve", "Looks fine")
+    assert approved_states(page).filter(finished_by=user).count() == by_user_before
+    assert not reload(page).live
+
+
+def credit_author(page, user, by):
+    """Add USER's Person to PAGE's authors in a new revision saved by BY."""
+    from insights.models import ExplainerPageAuthor
+
+    draft = reload(page).get_latest_revision_as_object()
+    authors = list(draft.authors.all())
+    authors.append(ExplainerPageAuthor(person=Person.objects.get(user=user)))
+    draft.authors = authors
+    draft.save_revision(user=by)
+    return reload(page)

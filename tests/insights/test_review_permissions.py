@@ -218,3 +218,69 @@ def test_workflow_action_view_refuses_anonymous_without_state_change(client, tea
     assert response.status_code == 302 and "/login/" in response.url
     state.refresh_from_db()
     assert state.status == TaskState.STATUS_IN_PROGRESS
+
+
+# Separation of duties: credited authors and shared e-mail addresses (issue 10) ------------
+
+GROUP_OF_STAGE = {1: "Research analysts", 2: "Medical reviewers", 3: "Registry verifiers"}
+SECONDS = {1: "analyst2", 2: "medical2", 3: "verifier2"}
+
+
+def at_stage(page, stage, team):
+    submit(page, team["writer"])
+    for number in range(1, stage):
+        review_support.decide(page, team[SECONDS[number]])
+    return open_state(page)
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_a_credited_author_may_approve_no_stage(client, team, fresh_trial, stage):
+    author = review_support.make_user("coauthor", GROUP_OF_STAGE[stage], person_credentials="MD")
+    page = review_support.credit_author(make_explainer(team["writer"]), author, team["writer"])
+    at_stage(page, stage, team)
+    # A colleague in the same group who did not write it may.
+    assert "approve" in review_support.action_names(page, team[SECONDS[stage]])
+    review_support.assert_refused_everywhere(
+        client, page, author, "You are credited as an author of this page"
+    )
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_a_credited_author_is_not_asked_to_approve(mailoutbox, team, fresh_trial, stage):
+    author = review_support.make_user("coauthor", GROUP_OF_STAGE[stage], person_credentials="MD")
+    page = review_support.credit_author(make_explainer(team["writer"]), author, team["writer"])
+    mailoutbox.clear()
+    state = at_stage(page, stage, team)
+    from insights.review.notifications import stage_recipients
+
+    recipients = stage_recipients(state)
+    assert author not in recipients and team[SECONDS[stage]] in recipients
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_accounts_sharing_an_email_address_are_one_person(client, team, fresh_trial, stage):
+    # A second account with the submitter's address, in the stage's group.
+    twin = review_support.make_user("twin", GROUP_OF_STAGE[stage], person_credentials="MD")
+    twin.email = team["writer"].email.upper()
+    twin.save(update_fields=["email"])
+    page = make_explainer(team["writer"])
+    state = at_stage(page, stage, team)
+    from insights.review.notifications import stage_recipients
+
+    assert twin not in stage_recipients(state)
+    review_support.assert_refused_everywhere(
+        client, page, twin, "an account with your e-mail address writer@example.org"
+    )
+
+
+@pytest.mark.parametrize("stage", [2, 3])
+def test_an_earlier_approver_under_another_account_with_the_same_email_is_refused(
+    client, team, fresh_trial, stage
+):
+    earlier = SECONDS[stage - 1]
+    twin = review_support.make_user("twin", GROUP_OF_STAGE[stage], person_credentials="MD")
+    twin.email = team[earlier].email
+    twin.save(update_fields=["email"])
+    page = make_explainer(team["writer"])
+    at_stage(page, stage, team)
+    review_support.assert_refused_everywhere(client, page, twin, "You already approved")
