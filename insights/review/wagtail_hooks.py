@@ -2,9 +2,8 @@
 
 import json
 
-from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -84,22 +83,58 @@ def register_registry_checks_menu_item():
     )
 
 
+# Names on_action takes positionally: passed again as keywords they raise a TypeError.
+RESERVED_DECISION_KEYS = frozenset({"self", "task_state", "user", "action_name"})
+
+
+def decision_data_error(raw: str) -> str | None:
+    """Why the editor's posted decision data (JSON) is malformed, or None if it is usable."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return "The review decision could not be read; nothing was changed. Please try again."
+    if not isinstance(data, dict):
+        return "The review decision could not be read; nothing was changed. Please try again."
+    reserved = sorted(RESERVED_DECISION_KEYS & data.keys())
+    if reserved:
+        return (
+            "The review decision could not be read (it sets "
+            + ", ".join(f"“{key}”" for key in reserved)
+            + ", which a decision cannot set); nothing was changed."
+        )
+    if not isinstance(data.get("comment", ""), str):
+        return (
+            "The review decision could not be read (its comment is not text); nothing was changed."
+        )
+    revision = data.get("revision", "")
+    if revision not in ("", None) and not str(revision).isdigit():
+        return (
+            "The review decision could not be read (it names no valid version of the page); "
+            "nothing was changed."
+        )
+    return None
+
+
 @hooks.register("before_edit_page")
 def refuse_malformed_workflow_action(request, page):
-    """Wagtail's edit view json-decodes this field unchecked (a 500 on bad input): refuse it."""
+    """Wagtail's edit view json-decodes this field unchecked and passes it to the task as
+    keyword arguments (a 500 on bad input): refuse malformed data with a 400."""
     if request.method != "POST" or not request.POST.get("action-workflow-action"):
         return None
-    raw = request.POST.get("workflow-action-extra-data", "{}")
-    try:
-        valid = isinstance(json.loads(raw), dict)
-    except ValueError:
-        valid = False
-    if valid:
+    message = decision_data_error(request.POST.get("workflow-action-extra-data", "{}"))
+    if message is None:
         return None
-    message = "The review decision could not be read; nothing was changed. Please try again."
     if not request.accepts("text/html"):
         return JsonResponse(
             {"success": False, "error_code": "bad_request", "error_message": message}, status=400
         )
-    messages.error(request, message)
-    return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "insights/review/bad_decision.html",
+        {
+            "message": message,
+            "page": page,
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        },
+        status=400,
+    )

@@ -176,11 +176,61 @@ def test_malformed_decision_data_from_the_editor_is_refused_not_a_500(client, te
         }
     )
     response = client.post(edit_url(page), data)
-    assert response.status_code == 302 and response.url == edit_url(page)
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
     assert snapshot(page) == before
     response = client.post(edit_url(page), data, headers={"accept": "application/json"})
     assert response.status_code == 400
     assert "could not be read" in response.json()["error_message"]
+
+
+@pytest.mark.parametrize("key", ["user", "task_state", "action_name"])
+def test_hole9_decision_data_naming_an_argument_is_a_400_not_a_500(client, team, key):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    before = snapshot(page)
+    client.force_login(team["analyst"])
+    data = edit_form_data(page)
+    data.update(
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps({"comment": "ok", key: 1}),
+        }
+    )
+    response = client.post(edit_url(page), data)
+    assert response.status_code == 400
+    assert f"it sets “{key}”, which a decision cannot set" in response.content.decode()
+    assert snapshot(page) == before
+    response = client.post(edit_url(page), data, headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error_message"] == (
+        f"The review decision could not be read (it sets “{key}”, which a decision cannot "
+        "set); nothing was changed."
+    )
+    assert snapshot(page) == before
+
+
+@pytest.mark.parametrize(
+    "extra", [{"comment": ["a", "list"]}, {"comment": "ok", "revision": "R20; drop"}]
+)
+def test_hole9_decision_data_of_the_wrong_type_is_a_400(client, team, extra):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    before = snapshot(page)
+    client.force_login(team["analyst"])
+    data = edit_form_data(page)
+    data.update(
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps(extra),
+        }
+    )
+    response = client.post(edit_url(page), data, headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert "could not be read" in response.json()["error_message"]
+    assert snapshot(page) == before
 
 
 def test_extra_decision_data_cannot_change_how_the_decision_is_applied(client, team):
