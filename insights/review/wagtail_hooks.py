@@ -122,11 +122,44 @@ def refuse_malformed_workflow_action(request, page):
     if request.method != "POST" or not request.POST.get("action-workflow-action"):
         return None
     message = decision_data_error(request.POST.get("workflow-action-extra-data", "{}"))
-    if message is None:
+    if message is not None:
+        return refusal_response(request, page, message, status=400)
+    message = changed_since_opened(request, page)
+    if message is not None:
+        return refusal_response(request, page, message, status=409)
+    return None
+
+
+def changed_since_opened(request, page) -> str | None:
+    """Refuse a decision from an editor opened on another version than the one in review.
+
+    The editor posts the revision it loaded (``loaded_revision_id``) and the decision
+    modal the one it showed (``revision``); both must be the revision under review, or
+    the reviewer would decide on content they never saw. Checked before Wagtail saves
+    anything, so the refusal changes nothing.
+    """
+    from insights.review.tasks import ReviewStage, page_changed_message
+
+    task_state = page.current_workflow_task_state
+    if task_state is None or not isinstance(task_state.task.specific, ReviewStage):
         return None
+    data = json.loads(request.POST.get("workflow-action-extra-data", "{}"))
+    for shown in (request.POST.get("loaded_revision_id"), data.get("revision")):
+        if str(shown or "").isdigit() and int(shown) != task_state.revision_id:
+            return page_changed_message(task_state, int(shown))
+    return None
+
+
+def refusal_response(request, page, message, status):
+    """A refused decision from the editor: JSON for scripts, an admin page for browsers."""
     if not request.accepts("text/html"):
         return JsonResponse(
-            {"success": False, "error_code": "bad_request", "error_message": message}, status=400
+            {
+                "success": False,
+                "error_code": "bad_request" if status == 400 else "page_changed",
+                "error_message": message,
+            },
+            status=status,
         )
     return TemplateResponse(
         request,
@@ -136,5 +169,5 @@ def refuse_malformed_workflow_action(request, page):
             "page": page,
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
         },
-        status=400,
+        status=status,
     )

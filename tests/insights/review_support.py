@@ -238,15 +238,24 @@ def post_edit(client, page, *, action=None, extra=None, **overrides):
     return client.post(edit_url(page), data)
 
 
-def post_edit_decision(client, page, decision, comment="Checked."):
-    """Decide from the page editor (its action menu posts the edit form with the decision)."""
+def post_edit_decision(client, page, decision, comment="Checked.", shown=None):
+    """Decide from the page editor (its action menu posts the edit form with the decision).
+
+    SHOWN is the revision the editor and its decision modal showed (default: the one
+    under review, else the latest), posted as the editor does (``loaded_revision_id``)
+    and in the modal's data (``revision``).
+    """
+    state = open_state(page)
+    if shown is None:
+        shown = state.revision_id if state else reload(page).latest_revision_id
     return post_edit(
         client,
         page,
         action="action-workflow-action",
         extra={
+            "loaded_revision_id": str(shown),
             "workflow-action-name": decision,
-            "workflow-action-extra-data": json.dumps({"comment": comment}),
+            "workflow-action-extra-data": json.dumps({"comment": comment, "revision": shown}),
         },
     )
 
@@ -255,11 +264,14 @@ def workflow_action_url(page, task_state, decision):
     return reverse("wagtailadmin_pages:workflow_action", args=[page.pk, decision, task_state.pk])
 
 
-def post_dashboard_decision(client, page, task_state, decision, comment="Checked."):
-    """Decide from the dashboard's "Awaiting your review" modal (an XHR POST)."""
+def post_dashboard_decision(client, page, task_state, decision, comment="Checked.", revision=None):
+    """Decide from the dashboard's "Awaiting your review" modal (an XHR POST).
+
+    The modal's hidden ``revision`` is the version it showed: TASK_STATE's unless given.
+    """
     return client.post(
         workflow_action_url(page, task_state, decision),
-        {"comment": comment},
+        {"comment": comment, "revision": revision or task_state.revision_id},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
 

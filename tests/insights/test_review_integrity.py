@@ -7,20 +7,42 @@ test_review_permissions.py.
 """
 
 import pytest
+from django.urls import reverse
+from wagtail.models import PageLogEntry, TaskState
 
 from insights.models import CompletedReview, StageSignOff
 from people.models import Person
 from tests.insights import review_support
 from tests.insights.review_support import (
     advance_to_stage,
+    approved_states,
     make_explainer,
+    open_state,
+    post_dashboard_decision,
+    post_edit_decision,
     post_person,
     reload,
     review_as_read,
+    submit,
+    workflow_action_url,
 )
 
 pytestmark = pytest.mark.django_db
 team, fresh_trial = review_support.team, review_support.fresh_trial
+
+
+def snapshot(page):
+    """What a refused decision must leave as it was."""
+    page = reload(page)
+    return (
+        page.live,
+        page.latest_revision_id,
+        list(
+            TaskState.objects.filter(revision__object_id=str(page.pk))
+            .order_by("pk")
+            .values_list("pk", "status", "revision_id")
+        ),
+    )
 
 
 def reviewed_page(team, title="CAR-T cell therapy"):
@@ -83,3 +105,70 @@ def test_hole1_the_person_form_hides_the_user_link_from_editors(client, team):
     form = client.get(f"/admin/snippets/people/person/edit/{medical.pk}/")
     assert form.status_code == 200
     assert 'name="user"' not in form.content.decode()
+
+
+# 4. A decision is bound to the version the reviewer was shown -----------------------------
+
+
+def test_hole4_dashboard_decision_on_a_version_since_replaced_is_refused(client, team):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    shown = open_state(page)
+    client.force_login(team["analyst"])
+    modal = client.get(
+        workflow_action_url(page, shown, "approve"), headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert f'name="revision" value="{shown.revision_id}"' in modal.json()["html"]
+
+    # Meanwhile another analyst saves an edit: stage 1 (nothing approved) moves onto it.
+    reload(page).get_latest_revision_as_object().save_revision(user=team["analyst2"])
+    moved = open_state(page)
+    assert moved.pk == shown.pk and moved.revision_id != shown.revision_id
+    before = snapshot(page)
+
+    response = post_dashboard_decision(client, page, moved, "approve", revision=shown.revision_id)
+    assert response.status_code == 403
+    assert snapshot(page) == before
+    assert not approved_states(page).exists()
+    entry = PageLogEntry.objects.get(page=page, action="insights.review.refused")
+    assert entry.data["reason"].startswith(
+        f"This page changed since you opened it: you were shown version {shown.revision_id}"
+    )
+    compare = reverse(
+        "wagtailadmin_pages:revisions_compare", args=[page.pk, shown.revision_id, moved.revision_id]
+    )
+    assert compare in entry.data["reason"]
+    # Deciding on what the page says now works.
+    assert post_dashboard_decision(client, page, moved, "approve").status_code == 200
+    assert approved_states(page).get().revision_id == moved.revision_id
+
+
+def test_hole4_editor_decision_on_a_version_since_replaced_is_refused(client, team):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    shown = open_state(page).revision_id
+    reload(page).get_latest_revision_as_object().save_revision(user=team["analyst2"])
+    before = snapshot(page)
+
+    client.force_login(team["analyst"])
+    response = post_edit_decision(client, page, "approve", "Sources checked.", shown=shown)
+    assert response.status_code == 409
+    assert "This page changed since you opened it" in response.content.decode()
+    assert snapshot(page) == before  # no revision saved, nothing approved
+    assert not approved_states(page).exists()
+
+
+def test_hole4_a_decision_that_names_no_version_is_a_form_error(client, team):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    state = open_state(page)
+    before = snapshot(page)
+    client.force_login(team["analyst"])
+    response = client.post(
+        workflow_action_url(page, state, "approve"),
+        {"comment": "ok"},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert response.status_code == 200
+    assert "does not say which version of the page you reviewed" in response.json()["html"]
+    assert snapshot(page) == before
