@@ -202,12 +202,29 @@ class ExplainerPage(Page):
         self.refresh_derived_fields()
         return super().save(*args, **kwargs)
 
-    def save_revision(self, *args, **kwargs):
+    def save_revision(self, user=None, *args, **kwargs):
+        from insights.review.editing import reuse_reviewed_revision, revision_under_review
+
         self.refresh_derived_fields()
         # Saving a revision publishes nothing: the publish-only checks wait for publish().
         self._saving_revision = True
         try:
-            return super().save_revision(*args, **kwargs)
+            if kwargs.get("clean", True):
+                self.full_clean()
+            kwargs["clean"] = False
+            overwrite = kwargs.get("overwrite_revision")
+            # In review, a version that says what the reviewed one says is no edit.
+            reviewed = reuse_reviewed_revision(self, user, overwrite)
+            if reviewed is not None:
+                return reviewed
+            if overwrite is not None and overwrite.user_id != (user and user.pk):
+                under_review = revision_under_review(self)
+                if under_review is not None and under_review.pk == overwrite.pk:
+                    # A reviewer's autosave after a content-equal save (which kept the
+                    # reviewed revision): their change is a new revision, never an
+                    # overwrite of someone else's reviewed one.
+                    kwargs["overwrite_revision"] = None
+            return super().save_revision(user, *args, **kwargs)
         finally:
             del self._saving_revision
 

@@ -124,10 +124,50 @@ def refuse_malformed_workflow_action(request, page):
     message = decision_data_error(request.POST.get("workflow-action-extra-data", "{}"))
     if message is not None:
         return refusal_response(request, page, message, status=400)
-    message = changed_since_opened(request, page)
+    message = changed_since_opened(request, page) or edited_with_the_decision(request, page)
     if message is not None:
         return refusal_response(request, page, message, status=409)
     return None
+
+
+def edited_with_the_decision(request, page) -> str | None:
+    """Refuse a decision posted with content changes, before Wagtail saves them.
+
+    A decision covers the version under review only; Wagtail would save the edit first
+    (restarting the review and voiding earlier approvals) and then refuse the decision.
+    Editor noise (block keys, ordering) is not a change (``same_content``).
+    """
+    from insights.review.editing import same_content
+    from insights.review.tasks import ReviewStage
+
+    task_state = page.current_workflow_task_state
+    if task_state is None or not isinstance(task_state.task.specific, ReviewStage):
+        return None
+    draft = page.get_latest_revision_as_object()
+    form_class = draft.get_edit_handler().get_form_class()
+    form = form_class(
+        request.POST,
+        request.FILES,
+        instance=draft,
+        parent_page=page.get_parent(),
+        for_user=request.user,
+    )
+    if not form.is_valid():
+        return None  # Wagtail shows the form errors and saves nothing
+    candidate = form.save(commit=False)
+    candidate.refresh_derived_fields()
+    if same_content(candidate.serializable_data(), task_state.revision.content):
+        return None
+    comment = json.loads(request.POST.get("workflow-action-extra-data", "{}")).get("comment", "")
+    message = (
+        "You changed the page in the editor, and a decision covers only the version under "
+        f"review (version {task_state.revision_id}): nothing was saved and nothing was "
+        "decided. Save your changes first with “Save draft” (if anything was approved, "
+        "review restarts at stage 1), or reload the page to discard them, then decide."
+    )
+    if comment:
+        message += f" Your comment was: “{comment}”"
+    return message
 
 
 def changed_since_opened(request, page) -> str | None:

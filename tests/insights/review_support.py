@@ -406,3 +406,10 @@ def credit_author(page, user, by):
     draft.authors = authors
     draft.save_revision(user=by)
     return reload(page)
+
+
+def save_edit(page, user, subtitle=None):
+    """Save a new revision of PAGE as USER that changes its content (the subtitle)."""
+    draft = reload(page).get_latest_revision_as_object()
+    draft.subtitle = subtitle or f"{draft.subtitle} (edited by {user.username})"
+    return draft.save_revision(user=user)

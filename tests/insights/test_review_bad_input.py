@@ -77,7 +77,7 @@ def test_approve_a_stale_step_after_the_page_was_edited(client, team, fresh_tria
     page = make_explainer(team["writer"])
     stale = advance_to_stage(page, 2, team)
     # Another medical reviewer edits: review restarts at stage 1.
-    reload(page).get_latest_revision_as_object().save_revision(user=team["medical2"])
+    review_support.save_edit(page, team["medical2"])
     assert stage_names(page) == "Primary research"
     before = snapshot(page)
 
@@ -255,7 +255,7 @@ def test_overwriting_an_approved_revision_in_place_is_refused(client, team):
     hybrid.groups.add(Group.objects.get(name="Medical reviewers"))
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
-    revision = reload(page).get_latest_revision_as_object().save_revision(user=hybrid)
+    revision = review_support.save_edit(page, hybrid)
     decide(page, team["analyst2"])  # stage 1 approves hybrid's revision
     assert stage_names(page) == "Medical accuracy review"
     content = Revision.objects.get(pk=revision.pk).content

@@ -6,6 +6,8 @@ HTTP API, asserting the exact refusal and that nothing changed. The matrix rows
 test_review_permissions.py.
 """
 
+import json
+
 import pytest
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState
@@ -121,7 +123,7 @@ def test_hole4_dashboard_decision_on_a_version_since_replaced_is_refused(client,
     assert f'name="revision" value="{shown.revision_id}"' in modal.json()["html"]
 
     # Meanwhile another analyst saves an edit: stage 1 (nothing approved) moves onto it.
-    reload(page).get_latest_revision_as_object().save_revision(user=team["analyst2"])
+    review_support.save_edit(page, team["analyst2"])
     moved = open_state(page)
     assert moved.pk == shown.pk and moved.revision_id != shown.revision_id
     before = snapshot(page)
@@ -147,7 +149,7 @@ def test_hole4_editor_decision_on_a_version_since_replaced_is_refused(client, te
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
     shown = open_state(page).revision_id
-    reload(page).get_latest_revision_as_object().save_revision(user=team["analyst2"])
+    review_support.save_edit(page, team["analyst2"])
     before = snapshot(page)
 
     client.force_login(team["analyst"])
@@ -172,3 +174,154 @@ def test_hole4_a_decision_that_names_no_version_is_a_form_error(client, team):
     assert response.status_code == 200
     assert "does not say which version of the page you reviewed" in response.json()["html"]
     assert snapshot(page) == before
+
+
+# 3. No silent voids: content-equal versions, autosaves and comments change nothing -------
+
+
+def make_imported_explainer(author, title="Imported explainer"):
+    """A draft made outside the admin form (as the demo and imports do): rich text without
+    the editor's block keys, so the edit form round-trips it differently."""
+    from insights.models import (
+        ExplainerPage,
+        ExplainerPageAuthor,
+        ExplainerTrialCitation,
+        InsightsIndexPage,
+    )
+
+    index = InsightsIndexPage.objects.get(slug="insights")
+    page = ExplainerPage(
+        title=title,
+        slug="imported-explainer",
+        subtitle="Made by a script",
+        owner=author,
+        live=False,
+        body=[
+            {"type": "paragraph", "value": f"<p>Imported words. See {review_support.NCT}.</p>"},
+            {"type": "disclaimer", "value": {"kind": "medical", "extra": ""}},
+        ],
+        summary="<p>Short version.</p>",
+    )
+    page.authors = [ExplainerPageAuthor(person=Person.objects.get(user=author))]
+    page.trial_citations = [
+        ExplainerTrialCitation(
+            nct_id=review_support.NCT, stated_status="RECRUITING", stated_phase="PHASE2"
+        )
+    ]
+    index.add_child(instance=page)
+    page.save_revision(user=author)
+    return reload(page)
+
+
+def review_history(page):
+    return (
+        reload(page).latest_revision_id,
+        list(approved_states(page).order_by("pk").values_list("pk", "revision_id")),
+        PageLogEntry.objects.filter(page=page, action="insights.review.restart").count(),
+    )
+
+
+def test_hole3a_approving_from_the_editor_saves_no_revision_and_voids_nothing(client, team):
+    page = make_imported_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    revisions, approvals, restarts = review_history(page)
+    assert len(approvals) == 1 and restarts == 0
+
+    client.force_login(team["medical"])
+    response = post_edit_decision(client, page, "approve", "Clinically accurate.")
+    assert response.status_code == 302
+    assert review_support.stage_names(page) == "Registry verification"
+    after_revisions, after_approvals, after_restarts = review_history(page)
+    assert after_revisions == revisions  # the form's round trip saved no revision
+    assert after_approvals[0] == approvals[0]  # stage 1's approval stands
+    assert after_restarts == 0
+    stage_2 = approved_states(page).get(task__name="Medical accuracy review")
+    assert stage_2.finished_by == team["medical"] and stage_2.comment == "Clinically accurate."
+
+
+def test_hole3b_a_reviewers_autosave_with_nothing_changed_is_no_edit(client, team):
+    page = make_imported_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    before = review_history(page)
+    client.force_login(team["medical"])
+    response = review_support.post_edit(client, page, extra={"loaded_revision_id": str(before[0])})
+    assert response.status_code == 302
+    response = client.post(
+        review_support.edit_url(page),
+        review_support.edit_form_data(page),
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 200 and response.json()["revision_id"] == before[0]
+    assert review_history(page) == before
+    # They did not become the "last editor": they may still approve.
+    assert "approve" in review_support.action_names(page, team["medical"])
+    assert post_dashboard_decision(client, page, open_state(page), "approve").status_code == 200
+
+
+def test_hole3c_a_field_comment_is_not_an_edit(client, team):
+    page = make_imported_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    before = review_history(page)
+    client.force_login(team["medical"])
+    data = review_support.edit_form_data(page)
+    data.update(
+        {
+            "comments-TOTAL_FORMS": "1",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "",
+            "comments-0-DELETE": "",
+            "comments-0-resolved": "",
+            "comments-0-id": "",
+            "comments-0-contentpath": "subtitle",
+            "comments-0-text": "Is this the approved indication?",
+            "comments-0-position": "",
+            "comments-0-replies-TOTAL_FORMS": "0",
+            "comments-0-replies-INITIAL_FORMS": "0",
+            "comments-0-replies-MIN_NUM_FORMS": "0",
+            "comments-0-replies-MAX_NUM_FORMS": "0",
+        }
+    )
+    response = client.post(review_support.edit_url(page), data)
+    assert response.status_code == 302
+    comment = reload(page).wagtail_admin_comments.get()
+    assert comment.text == "Is this the approved indication?" and comment.user == team["medical"]
+    assert review_history(page) == before  # no revision, no restart, approvals kept
+    assert "approve" in review_support.action_names(page, team["medical"])
+
+
+def test_hole3_a_real_edit_by_a_reviewer_still_restarts_the_review(client, team):
+    page = make_imported_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    revisions, _approvals, _restarts = review_history(page)
+    client.force_login(team["medical"])
+    review_support.post_edit(client, page, subtitle="Changed by the reviewer")
+    after_revisions, _after_approvals, after_restarts = review_history(page)
+    assert after_revisions != revisions and after_restarts == 1
+    assert review_support.stage_names(page) == "Primary research"
+
+
+def test_hole3a_a_decision_posted_with_real_edits_is_refused_before_anything_is_saved(client, team):
+    page = make_imported_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    before = review_history(page)
+    client.force_login(team["medical"])
+    data = review_support.edit_form_data(page, subtitle="Changed while approving")
+    data.update(
+        {
+            "action-workflow-action": "1",
+            "loaded_revision_id": str(before[0]),
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps(
+                {"comment": "Looks right.", "revision": before[0]}
+            ),
+        }
+    )
+    response = client.post(review_support.edit_url(page), data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "You changed the page in the editor" in html and "nothing was saved" in html
+    assert "Your comment was: “Looks right.”" in html
+    assert review_history(page) == before  # stage 1's approval stands, no restart
+    assert review_support.stage_names(page) == "Medical accuracy review"
+    assert reload(page).get_latest_revision_as_object().subtitle == "Made by a script"

@@ -173,7 +173,7 @@ def test_edit_at_stage_1_before_any_approval_keeps_stage_1_on_the_new_revision(t
     submit(page, team["writer"])
     first = open_state(page)
     page = reload(page)
-    page.get_latest_revision_as_object().save_revision(user=team["analyst"])
+    review_support.save_edit(page, team["analyst"])
     state = open_state(page)
     assert state.pk == first.pk  # same stage, no restart and no new e-mails
     assert state.revision_id == reload(page).latest_revision_id

@@ -60,7 +60,7 @@ def test_last_editor_of_the_revision_cannot_approve_a_later_stage(client, team, 
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
     # An analyst edits during stage 1 (no approval yet, so stage 1 stays open).
-    reload(page).get_latest_revision_as_object().save_revision(user=hybrid)
+    review_support.save_edit(page, hybrid)
     assert "approve" not in action_names(page, hybrid)
     decide(page, team["analyst2"])
     assert stage_names(page) == "Medical accuracy review"
