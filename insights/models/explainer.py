@@ -235,6 +235,11 @@ class ExplainerPage(Page):
         obj._built_from_revision = True
         return obj
 
+    def permissions_for_user(self, user):
+        from insights.review.permissions import ExplainerPermissionTester
+
+        return ExplainerPermissionTester(user, self)
+
     # Validation -------------------------------------------------------------------------
 
     def has_disclaimer(self) -> bool:

@@ -1,6 +1,6 @@
 """Signal wiring of the editorial review (called from InsightsConfig.ready)."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from wagtail.models import Revision
 from wagtail.signals import task_submitted
 
@@ -13,6 +13,7 @@ def connect_review_signals() -> None:
         restart_review_after_edit,
     )
     from insights.review.notifications import stage_started
+    from insights.review.records import keep_reviews_of_deleted_page
     from insights.review.tasks import ReviewTaskState
 
     post_save.connect(
@@ -22,6 +23,11 @@ def connect_review_signals() -> None:
         refuse_overwriting_approved_revision,
         sender=Revision,
         dispatch_uid="insights_review_frozen_revision",
+    )
+    pre_delete.connect(
+        keep_reviews_of_deleted_page,
+        sender=ExplainerPage,
+        dispatch_uid="insights_review_keep_reviews",
     )
     task_submitted.connect(
         stage_started, sender=ReviewTaskState, dispatch_uid="insights_review_stage_mail"

@@ -20,6 +20,13 @@ def register_review_log_actions(actions):
         def format_message(self, log_entry):
             return (log_entry.data or {}).get("reason") or "Review restarted at stage 1"
 
+    @actions.register_action("insights.review.deleted")
+    class ReviewedPageDeletedFormatter(LogFormatter):
+        label = "Reviewed page deleted"
+
+        def format_message(self, log_entry):
+            return (log_entry.data or {}).get("reason") or "A reviewed page was deleted"
+
     @actions.register_action("insights.review.refused")
     class ReviewRefusedFormatter(LogFormatter):
         label = "Review decision refused"

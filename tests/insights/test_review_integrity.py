@@ -325,3 +325,43 @@ def test_hole3a_a_decision_posted_with_real_edits_is_refused_before_anything_is_
     assert review_history(page) == before  # stage 1's approval stands, no restart
     assert review_support.stage_names(page) == "Medical accuracy review"
     assert reload(page).get_latest_revision_as_object().subtitle == "Made by a script"
+
+
+# 6. Deletion: refused mid-review for non-superusers (matrix in test_review_permissions);
+#    a superuser's deletion keeps the reviews and leaves a trace ---------------------------
+
+
+def test_hole6_an_editor_cannot_delete_an_explainer_in_review(client, team):
+    page = make_explainer(team["writer"])
+    advance_to_stage(page, 2, team)
+    before = snapshot(page)
+    client.force_login(team["writer"])
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    assert client.get(url).status_code in (302, 403)
+    client.post(url)
+    assert snapshot(page) == before
+    assert approved_states(page).count() == 1
+
+
+@pytest.mark.parametrize("path", ["admin", "shell"])
+def test_hole6_deleting_a_reviewed_page_keeps_its_reviews_and_a_log_entry(
+    client, team, fresh_trial, path
+):
+    page = reviewed_page(team)
+    review = CompletedReview.objects.get(page=page)
+    sign_offs = list(review.sign_offs.values_list("stage", "person_name", "person_credentials"))
+    if path == "admin":
+        client.force_login(team["boss"])
+        client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+    else:
+        reload(page).delete()
+    assert not type(page).objects.filter(pk=page.pk).exists()
+    review.refresh_from_db()
+    assert review.page_id is None
+    assert (review.page_pk, review.page_title) == (page.pk, page.title)
+    assert list(review.sign_offs.values_list("stage", "person_name", "person_credentials")) == (
+        sign_offs
+    )
+    entry = PageLogEntry.objects.get(page_id=page.pk, action="insights.review.deleted")
+    assert entry.data["completed_reviews"] == [review.pk]
+    assert "its 1 completed review(s) are kept on record" in entry.data["reason"]

@@ -9,7 +9,7 @@ a status code. Deny cases come first in each table.
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
@@ -284,3 +284,108 @@ def test_an_earlier_approver_under_another_account_with_the_same_email_is_refuse
     page = make_explainer(team["writer"])
     at_stage(page, stage, team)
     review_support.assert_refused_everywhere(client, page, twin, "You already approved")
+
+
+# Delete, move, unpublish by role and page state (issue 10, hole 6) -------------------------
+
+STATES = ["draft", "in_review", "live", "live_in_review"]
+# Only drafts outside review may be deleted or moved by the editorial groups.
+PROTECTED = {"in_review", "live", "live_in_review"}
+
+
+def page_in_state(team, state):
+    page = make_explainer(team["writer"], title=f"Explainer {state}")
+    if state in ("live", "live_in_review"):
+        reload(page).get_latest_revision().publish(user=team["boss"])
+    if state in ("in_review", "live_in_review"):
+        if state == "live_in_review":
+            review_support.save_edit(page, team["writer"])
+        submit(page, team["writer"])
+    return reload(page)
+
+
+def expect_allowed(role, state):
+    return role == "boss" or state not in PROTECTED
+
+
+def state_matrix():
+    cases = [(r, s) for r in ["writer", "analyst", "medical", "verifier", "boss"] for s in STATES]
+    return pytest.mark.parametrize(
+        "role,state",
+        sorted(cases, key=lambda c: expect_allowed(*c)),  # deny cases first
+    )
+
+
+@state_matrix()
+def test_delete_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    allowed = expect_allowed(role, state)
+    assert (client.get(url).status_code == 200) is allowed
+    client.post(url)
+    assert (not Page.objects.filter(pk=page.pk).exists()) is allowed
+    if not allowed:
+        # Nor is it offered in the editor's menu.
+        editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+        assert url not in editor
+
+
+@state_matrix()
+def test_bulk_delete_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    client.post(f"{url}?id={page.pk}")
+    assert (not Page.objects.filter(pk=page.pk).exists()) is expect_allowed(role, state)
+
+
+@pytest.fixture
+def second_index(team):
+    """Another explainers index every editorial group may add and change pages under."""
+    from wagtail.models import Page as WagtailPage
+
+    from insights.models import InsightsIndexPage
+
+    home = InsightsIndexPage.objects.get(slug="insights").get_parent()
+    other = home.add_child(instance=InsightsIndexPage(title="Archive", slug="archive"))
+    for group in Group.objects.filter(name__in=[g for g, *_ in review_support.TEAM.values()]):
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=other, permission=Permission.objects.get(codename=codename)
+            )
+    return WagtailPage.objects.get(pk=other.pk)
+
+
+@state_matrix()
+def test_move_by_role_and_state(client, team, second_index, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, second_index.pk])
+    client.post(url)
+    moved = reload(page).get_parent().pk == second_index.pk
+    assert moved is expect_allowed(role, state)
+
+
+@state_matrix()
+def test_bulk_move_by_role_and_state(client, team, second_index, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"])
+    client.post(f"{url}?id={page.pk}", {"chooser": second_index.pk})
+    moved = reload(page).get_parent().pk == second_index.pk
+    assert moved is expect_allowed(role, state)
+
+
+@pytest.mark.parametrize(
+    "role,state",
+    [(r, s) for r in EDITORIAL for s in ("live", "live_in_review")]
+    + [("boss", "live"), ("boss", "live_in_review")],
+)
+def test_unpublish_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
+    client.post(f"{url}?id={page.pk}", {"include_descendants": ""})
+    assert reload(page).live is (role != "boss")
