@@ -6,12 +6,16 @@ from wagtail.signals import task_submitted
 
 
 def connect_review_signals() -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
     from insights.models import ExplainerPage
     from insights.review import wagtail_hooks  # noqa: F401  (admin hooks register on import)
     from insights.review.editing import (
         refuse_overwriting_approved_revision,
         restart_review_after_edit,
     )
+    from insights.review.media import flag_pages_using_changed_media
     from insights.review.notifications import stage_started
     from insights.review.records import keep_reviews_of_deleted_page
     from insights.review.tasks import ReviewTaskState
@@ -29,6 +33,12 @@ def connect_review_signals() -> None:
         sender=ExplainerPage,
         dispatch_uid="insights_review_keep_reviews",
     )
+    for model in (get_image_model(), get_document_model()):
+        pre_save.connect(
+            flag_pages_using_changed_media,
+            sender=model,
+            dispatch_uid=f"insights_review_media_{model._meta.label_lower}",
+        )
     task_submitted.connect(
         stage_started, sender=ReviewTaskState, dispatch_uid="insights_review_stage_mail"
     )

@@ -54,6 +54,7 @@ def register_review_report_urls():
             reports.RegistryChecksView.as_view(),
             name="insights_registry_checks",
         ),
+        path("reports/re-reviews/", reports.ReReviewsView.as_view(), name="insights_re_reviews"),
     ]
 
 
@@ -120,6 +121,17 @@ def decision_data_error(raw: str) -> str | None:
             "nothing was changed."
         )
     return None
+
+
+@hooks.register("register_reports_menu_item")
+def register_re_reviews_menu_item():
+    return reports.ReviewReportMenuItem(
+        "Re-review needed",
+        reverse("insights_re_reviews"),
+        name="re-reviews",
+        icon_name="warning",
+        order=53,
+    )
 
 
 @hooks.register("before_edit_page")

@@ -154,6 +154,10 @@ LOGGING = {
 WAGTAIL_SITE_NAME = "ClinicalMetric"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Images and documents on reviewed explainers keep their file, title and alt text unless
+# a superuser changes them (insights/review/media.py; docs/review-workflow.md).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "insights.review.media.ProtectedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "insights.review.media.ProtectedDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100

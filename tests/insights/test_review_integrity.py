@@ -9,6 +9,8 @@ test_review_permissions.py.
 import json
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState
 
@@ -365,3 +367,104 @@ def test_hole6_deleting_a_reviewed_page_keeps_its_reviews_and_a_log_entry(
     entry = PageLogEntry.objects.get(page_id=page.pk, action="insights.review.deleted")
     assert entry.data["completed_reviews"] == [review.pk]
     assert "its 1 completed review(s) are kept on record" in entry.data["reason"]
+
+
+# 5. Media on reviewed pages --------------------------------------------------------------
+
+
+def live_page_with_media(team):
+    from tests.api.factories import DocumentFactory, ImageFactory
+
+    image = ImageFactory(description="A CAR-T cell")
+    document = DocumentFactory(
+        file=ContentFile(b"Dose: 1 mg/kg", name="dosing.txt"), title="Dosing leaflet"
+    )
+    page = make_explainer(team["writer"])
+    draft = reload(page)
+    draft.hero_image = image
+    draft.summary = f'<p>Dosing: <a linktype="document" id="{document.pk}">leaflet</a>.</p>'
+    draft.save()
+    draft.save_revision(user=team["writer"])
+    advance_to_stage(page, 4, team)
+    return reload(page), image, document
+
+
+def test_hole5_an_editor_cannot_replace_a_document_or_image_on_a_live_reviewed_page(
+    client, team, fresh_trial
+):
+    from wagtail.test.utils.form_data import nested_form_data
+
+    page, image, document = live_page_with_media(team)
+    client.force_login(team["writer"])
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": document.title,
+            "collection": document.collection_id,
+            "tags": "",
+            "file": SimpleUploadedFile("dosing.txt", b"Dose: 10 mg/kg"),
+        },
+    )
+    assert response.status_code == 200
+    message = (
+        "This document is shown on published or in-review explainers: “CAR-T cell therapy”. "
+        "Only a superuser may change its file"
+    )
+    assert message in response.content.decode()
+    document.refresh_from_db()
+    with document.file.open() as handle:
+        assert handle.read() == b"Dose: 1 mg/kg"
+
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        nested_form_data(
+            {
+                "title": image.title,
+                "collection": image.collection_id,
+                "tags": "",
+                "description": "A cancer cure",
+                "focal_point_x": "",
+                "focal_point_y": "",
+                "focal_point_width": "",
+                "focal_point_height": "",
+            }
+        ),
+    )
+    assert "Only a superuser may change its alt text" in response.content.decode()
+    image.refresh_from_db()
+    assert image.description == "A CAR-T cell"
+    api = client.get(f"/api/v2/pages/{page.pk}/", HTTP_ACCEPT="application/json").json()
+    assert api["hero_image"]["alt"] == "A CAR-T cell"
+
+
+@pytest.mark.parametrize("path", ["admin", "shell"])
+def test_hole5_a_superusers_change_flags_the_page_for_re_review(client, team, fresh_trial, path):
+    from insights.models import ReReviewFlag
+
+    page, _image, document = live_page_with_media(team)
+    if path == "admin":
+        client.force_login(team["boss"])
+        response = client.post(
+            reverse("wagtaildocs:edit", args=[document.pk]),
+            {
+                "title": document.title,
+                "collection": document.collection_id,
+                "tags": "",
+                "file": SimpleUploadedFile("dosing.txt", b"Dose: 10 mg/kg"),
+            },
+        )
+        assert response.status_code == 302
+    else:
+        document.file.save("dosing-v2.txt", ContentFile(b"Dose: 10 mg/kg"), save=True)
+    flag = ReReviewFlag.objects.get(page=page, resolved_at__isnull=True)
+    assert flag.source == f"document:{document.pk}"
+    assert flag.reason == "The file of document “Dosing leaflet” changed after review."
+    client.force_login(team["writer"])  # Editors see the report
+    report = client.get(reverse("insights_re_reviews")).content.decode()
+    assert "CAR-T cell therapy" in report and "Dosing leaflet" in report
+
+    # The page's next completed review clears it.
+    review_support.save_edit(page, team["writer"])
+    advance_to_stage(page, 4, team)
+    flag.refresh_from_db()
+    assert flag.resolved_at is not None

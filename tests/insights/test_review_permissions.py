@@ -389,3 +389,87 @@ def test_unpublish_by_role_and_state(client, team, role, state):
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
     client.post(f"{url}?id={page.pk}", {"include_descendants": ""})
     assert reload(page).live is (role != "boss")
+
+
+# Media on reviewed pages: replace x role x page state (issue 10, hole 5) -----------------
+
+MEDIA_STATES = ["unused", "draft", "in_review", "live"]
+# Editors hold Wagtail's image and document permissions; the review groups do not.
+MEDIA_ROLES = ["writer", "boss"]
+
+
+def media_on_page(team, state, kind):
+    """An image (the hero) or a document (linked from the body) on a page in STATE."""
+    from tests.api.factories import DocumentFactory, ImageFactory
+
+    uploader = team["analyst"]
+    if kind == "image":
+        media = ImageFactory(uploaded_by_user=uploader)
+    else:
+        media = DocumentFactory(uploaded_by_user=uploader)
+    if state == "unused":
+        return media, None
+    page = make_explainer(team["writer"], title=f"Explainer {state}")
+    draft = reload(page)
+    if kind == "image":
+        draft.hero_image = media
+    else:
+        draft.summary = f'<p>See <a linktype="document" id="{media.pk}">the leaflet</a>.</p>'
+    draft.save()
+    draft.save_revision(user=team["writer"])
+    if state == "live":
+        reload(page).get_latest_revision().publish(user=team["boss"])
+    if state == "in_review":
+        submit(page, team["writer"])
+    return media, reload(page)
+
+
+def media_edit(client, media, kind, **changes):
+    from wagtail.test.utils.form_data import nested_form_data
+
+    if kind == "image":
+        data = {
+            "title": media.title,
+            "collection": media.collection_id,
+            "tags": "",
+            "description": media.description,
+            "focal_point_x": "",
+            "focal_point_y": "",
+            "focal_point_width": "",
+            "focal_point_height": "",
+        }
+        url = reverse("wagtailimages:edit", args=[media.pk])
+    else:
+        data = {"title": media.title, "collection": media.collection_id, "tags": ""}
+        url = reverse("wagtaildocs:edit", args=[media.pk])
+    data.update(changes)
+    return client.post(url, nested_form_data(data))
+
+
+def media_matrix():
+    cases = [(r, s, k) for r in MEDIA_ROLES for s in MEDIA_STATES for k in ("image", "document")]
+    return pytest.mark.parametrize(
+        "role,state,kind",
+        sorted(cases, key=lambda c: c[0] == "boss" or c[1] in ("unused", "draft")),
+    )
+
+
+@media_matrix()
+def test_changing_media_by_role_and_page_state(client, team, role, state, kind):
+    from insights.models import ReReviewFlag
+
+    media, page = media_on_page(team, state, kind)
+    client.force_login(team[role])
+    response = media_edit(client, media, kind, title="Retitled")
+    allowed = role == "boss" or state in ("unused", "draft")
+    media.refresh_from_db()
+    assert (media.title == "Retitled") is allowed
+    if not allowed:
+        assert response.status_code == 200
+        assert (
+            f"This {kind} is shown on published or in-review explainers: “{page.title}”. "
+            "Only a superuser may change its title"
+        ) in response.content.decode()
+    # A superuser's change to media on a reviewed page flags it for re-review.
+    flagged = ReReviewFlag.objects.filter(resolved_at__isnull=True).values_list("page", flat=True)
+    assert list(flagged) == ([page.pk] if role == "boss" and state in ("in_review", "live") else [])
