@@ -468,3 +468,110 @@ def test_hole5_a_superusers_change_flags_the_page_for_re_review(client, team, fr
     advance_to_stage(page, 4, team)
     flag.refresh_from_db()
     assert flag.resolved_at is not None
+
+
+# 7. Unpublished people: gone from bylines and boxes; sign-offs stay, without a link ------
+
+
+def test_hole7_unpublished_people_vanish_the_same_way_in_html_json_ld_and_api(
+    client, team, fresh_trial
+):
+    page = reviewed_page(team)
+    author = Person.objects.get(user=team["writer"])
+    medical = Person.objects.get(user=team["medical2"])
+    soup, json_ld, api = review_support.public_views(client, page)
+    assert soup.find(id=f"person-{author.pk}") and soup.find(id=f"person-{medical.pk}")
+
+    client.force_login(team["writer"])  # an Editor may unpublish people
+    for person in (author, medical):
+        url = reverse("wagtailsnippets_people_person:unpublish", args=[person.pk])
+        assert client.post(url).status_code == 302
+        person.refresh_from_db()
+        assert not person.live
+    client.logout()
+
+    soup, json_ld, api = review_support.public_views(client, page)
+    # Authors: gone from the byline, the boxes, JSON-LD and the API.
+    byline = soup.find("span", class_="byline-authors")
+    assert byline is None or author.name not in byline.get_text()
+    assert soup.find(id=f"person-{author.pk}") is None
+    assert author.name not in [a["name"] for a in json_ld["author"]]
+    assert author.name not in [a["name"] for a in api["authors"]]
+    # Reviewers: the sign-off stays (it happened), by its frozen name, with no profile.
+    reviewers = soup.find("span", class_="byline-reviewers")
+    assert "Medical2 Tester (MD, Haematology)" in " ".join(reviewers.get_text().split())
+    assert reviewers.find("a", href=f"#person-{medical.pk}") is None
+    assert soup.find(id=f"person-{medical.pk}") is None
+    assert {"@type": "Person", "name": "Medical2 Tester"}.items() <= next(
+        r for r in json_ld["reviewedBy"] if r["name"] == "Medical2 Tester"
+    ).items()
+    stage_2 = api["review"]["stages"][1]
+    assert stage_2["reviewer"] == {
+        "name": "Medical2 Tester",
+        "credentials": "MD, Haematology",
+        "profile": None,
+    }
+    assert api["review"]["medically_reviewed_by"]["profile"] is None
+
+
+# The sweep: nothing done to people or media rewrites the review record -------------------
+
+
+def test_sweep_review_record_unchanged_after_person_and_media_changes(client, team, fresh_trial):
+    page, image, document = live_page_with_media(team)
+    record = review_as_read(client, page)
+    assert record["api_review"]["status"] == "reviewed"
+    medical = Person.objects.get(user=team["medical2"])
+    analyst = Person.objects.get(user=team["analyst2"])
+
+    def unchanged(after_what):
+        assert review_as_read(client, page) == record, after_what
+
+    client.force_login(team["writer"])
+    post_person(client, medical, credentials="MD, FRCP", name="Dr Someone Else")
+    client.logout()
+    unchanged("Person edit")
+
+    client.force_login(team["writer"])
+    client.post(reverse("wagtailsnippets_people_person:unpublish", args=[analyst.pk]))
+    client.logout()
+    unchanged("Person unpublish")
+
+    from wagtail.test.utils.form_data import nested_form_data
+
+    client.force_login(team["boss"])  # the only one who may change them
+    client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        nested_form_data(
+            {
+                "title": "Renamed",
+                "collection": image.collection_id,
+                "tags": "",
+                "description": "New alt text",
+                "focal_point_x": "",
+                "focal_point_y": "",
+                "focal_point_width": "",
+                "focal_point_height": "",
+            }
+        ),
+    )
+    image.refresh_from_db()
+    assert image.description == "New alt text"
+    client.logout()
+    unchanged("image edit")
+
+    client.force_login(team["boss"])
+    client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": document.title,
+            "collection": document.collection_id,
+            "tags": "",
+            "file": SimpleUploadedFile("dosing.txt", b"Dose: 10 mg/kg"),
+        },
+    )
+    client.logout()
+    unchanged("document replace")
+    from insights.models import ReReviewFlag
+
+    assert ReReviewFlag.objects.filter(page=page, resolved_at__isnull=True).count() == 2
