@@ -6,6 +6,7 @@ HTTP API, asserting the exact refusal and that nothing changed. The matrix rows
 test_review_permissions.py.
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -575,3 +576,51 @@ def test_sweep_review_record_unchanged_after_person_and_media_changes(client, te
     from insights.models import ReReviewFlag
 
     assert ReReviewFlag.objects.filter(page=page, resolved_at__isnull=True).count() == 2
+
+
+# 8. No claim of review on unreviewed pages ---------------------------------------------
+
+
+def test_hole8_a_page_published_without_review_says_so_everywhere(client, team):
+    page = make_explainer(team["writer"], title="Published directly")
+    client.force_login(team["boss"])
+    review_support.post_edit(client, page, action="action-publish")
+    client.logout()
+    page = reload(page)
+    assert page.live
+    soup, json_ld, api = review_support.public_views(client, page)
+    status = soup.find("p", class_="review-status").get_text()
+    assert status == "Not yet reviewed under our three-stage process"
+    assert soup.find("dl", class_="review-dates") is None
+    assert json_ld["reviewedBy"] == [] and "lastReviewed" not in json_ld
+    assert api["review"]["status"] == "not_reviewed" and api["review"]["stages"] == []
+    index = client.get("/insights/").content.decode()
+    assert "Not yet reviewed under our three-stage process" in index
+    # Site texts claim only what is true.
+    html = client.get(page.url).content.decode() + index
+    assert "Every explainer passes three review stages" not in html
+    assert "Every explainer is researched, medically reviewed" not in html
+
+
+def test_hole8_a_direct_publish_over_reviewed_content_says_updated_since_review(
+    client, team, fresh_trial
+):
+    page = reviewed_page(team)
+    before = review_as_read(client, page)
+    reviewed_on = dt.date.fromisoformat(before["api_review"]["last_reviewed"])
+    client.force_login(team["boss"])
+    review_support.post_edit(client, page, action="action-publish", subtitle="Changed directly")
+    client.logout()
+    page = reload(page)
+    assert page.subtitle == "Changed directly"
+    soup, json_ld, api = review_support.public_views(client, page)
+    status = " ".join(soup.find("p", class_="review-status").get_text().split())
+    assert status == f"Updated since its last review on {reviewed_on:%-d %B %Y}"
+    assert soup.find("span", class_="byline-reviewers") is None
+    assert soup.find("dl", class_="review-dates") is None
+    assert json_ld["reviewedBy"] == [] and "lastReviewed" not in json_ld
+    assert api["review"]["status"] == "updated_since_review"
+    # The review that happened is still on record, frozen.
+    after = review_as_read(client, page)
+    assert after["api_review"]["stages"] == before["api_review"]["stages"]
+    assert "Updated since its last review on" in client.get("/insights/").content.decode()
