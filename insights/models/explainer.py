@@ -411,6 +411,9 @@ def people_boxes(authors, record) -> list[tuple[str, Person]]:
         add(person.role_label, person)
     for reviewer in record.claimed_reviewers:
         if reviewer.profile is not None:
+            if reviewer.profile.credentials != reviewer.credentials:
+                # The box is today's profile; the review was signed with other credentials.
+                reviewer.profile.reviewed_as = reviewer.credentials or "none stated"
             add(reviewer.profile.role_label, reviewer.profile)
     for person in leads:
         add(person.role_label, person)

@@ -84,6 +84,13 @@ def test_hole1_editing_a_reviewers_credentials_rewrites_no_past_review(client, t
         "name": "Medical2 Tester",
         "credentials": "MD, Haematology",
     }
+    # The reviewer's box is their profile today, and says what they signed with.
+    soup, _json_ld, _api = review_support.public_views(client, page)
+    box = soup.find(id=f"person-{medical.pk}")
+    assert "MD, FRCP" in box.get_text()
+    assert box.find("p", class_="person-reviewed-as").get_text() == (
+        "Credentials when reviewing this explainer: MD, Haematology"
+    )
 
 
 @pytest.mark.parametrize("role", ["writer", "analyst", "medical", "verifier"])
