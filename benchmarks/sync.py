@@ -1,8 +1,9 @@
 """Registry sync throughput on PostgreSQL against a local fake registry.
 
 For each size N (default 20,000 and 100,000): a fake ClinicalTrials.gov serves N studies
-of real shapes (the reference records of trials/fixtures/ctgov cycled, with varied NCT
-IDs, titles, statuses, dates and enrolment) with the API's paging, in its own process.
+of real shapes (our example records, plus the registry's reference records in
+../shared/ctgov when present, cycled, with varied NCT IDs, titles, statuses, dates and
+enrolment) with the API's paging, in its own process.
 Then, each in a fresh process so that peak memory is the sync's own:
 
 1. a full sync into an empty table,
