@@ -11,12 +11,12 @@ from insights.review.tasks import (
     ReviewTaskState,
 )
 
+from .boxes import people_boxes
 from .explainer import (
     DISCLAIMER_REQUIRED_MESSAGE,
     ExplainerPage,
     ExplainerPageForm,
     ExplainerPageTopic,
-    people_boxes,
 )
 from .index import InsightsIndexPage
 from .relations import ExplainerPageAuthor, ExplainerTrialCitation, attach_trials
