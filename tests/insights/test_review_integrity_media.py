@@ -150,3 +150,37 @@ def test_hole6_deleting_a_reviewed_page_keeps_its_reviews_and_a_log_entry(
     entry = PageLogEntry.objects.get(page_id=page.pk, action="insights.review.deleted")
     assert entry.data["completed_reviews"] == [review.pk]
     assert "its 1 completed review(s) are kept on record" in entry.data["reason"]
+
+
+def test_hole5_media_only_in_the_revision_under_review_is_protected_too(client, team, fresh_trial):
+    from wagtail.test.utils.form_data import nested_form_data
+
+    from tests.api.factories import ImageFactory
+
+    page = reviewed_page(team)
+    new_hero = ImageFactory(description="The new hero")
+    draft = reload(page).get_latest_revision_as_object()
+    draft.hero_image = new_hero
+    draft.save_revision(user=team["writer"])  # the live row keeps no hero
+    review_support.submit(page, team["writer"])
+    assert reload(page).hero_image_id is None
+
+    client.force_login(team["writer"])
+    response = client.post(
+        reverse("wagtailimages:edit", args=[new_hero.pk]),
+        nested_form_data(
+            {
+                "title": "Swapped",
+                "collection": new_hero.collection_id,
+                "tags": "",
+                "description": new_hero.description,
+                "focal_point_x": "",
+                "focal_point_y": "",
+                "focal_point_width": "",
+                "focal_point_height": "",
+            }
+        ),
+    )
+    assert "This image is shown on published or in-review explainers" in (response.content.decode())
+    new_hero.refresh_from_db()
+    assert new_hero.title != "Swapped"
