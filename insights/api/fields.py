@@ -115,6 +115,17 @@ def public_person(person, context):
     return person_representation(person, context)
 
 
+def signed_off_reviewer(reviewer, context):
+    """A reviewer as their sign-off froze them; ``profile`` only while they are published."""
+    if reviewer is None:
+        return None
+    return {
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "profile": public_person(reviewer.profile, context),
+    }
+
+
 def live_authors(page) -> list:
     return [link.person for link in page.authors.all() if link.person.live]
 
@@ -210,20 +221,34 @@ class CitedTrialsField(PageField):
 
 
 class ReviewField(PageField):
-    """The review record: who approved each stage and when, last and next review."""
+    """The review record: who approved each stage and when, last and next review.
+
+    Names and credentials are the sign-offs' own (frozen at approval). ``status`` says
+    what the record covers: ``reviewed`` (the published version), ``updated_since_review``
+    (a later version was published without review) or ``not_reviewed``.
+    """
 
     def to_representation(self, page):
         record = page_review(page)
+        if record.covers_live_version:
+            status = "reviewed"
+        elif record.exists:
+            status = "updated_since_review"
+        else:
+            status = "not_reviewed"
         return {
+            "status": status,
             "stages": [
                 {
                     "name": stage.stage_name,
-                    "reviewer": public_person(stage.person, self.context),
+                    "reviewer": signed_off_reviewer(stage.reviewer, self.context),
                     "approved_at": stage.approved_at.isoformat() if stage.approved_at else None,
                 }
                 for stage in record.stages
             ],
-            "medically_reviewed_by": public_person(record.medically_reviewed_by, self.context),
+            "medically_reviewed_by": signed_off_reviewer(
+                record.medically_reviewed_by, self.context
+            ),
             "medically_reviewed_at": (
                 record.medically_reviewed_at.isoformat() if record.medically_reviewed_at else None
             ),

@@ -158,6 +158,10 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 # e-mails name the real host.
 SITE_URL = env_str("SITE_URL", WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Images and documents on reviewed explainers keep their file, title and alt text unless
+# a superuser changes them (insights/review/media.py; docs/review-workflow.md).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "insights.review.media.ProtectedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "insights.review.media.ProtectedDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
