@@ -283,6 +283,25 @@ class TrialQuery(models.Model):
         return params
 
 
+class TrialQueryMatch(models.Model):
+    """A study a saved query matched when last synced (NCT IDs as the registry returned
+    them). The sync compares it with what the query matches now: a study that left the
+    query (its status no longer passes the query's status filter) is re-fetched by ID,
+    so that it does not stay listed as recruiting forever."""
+
+    query = models.ForeignKey(TrialQuery, on_delete=models.CASCADE, related_name="matches")
+    nct_id = models.CharField("NCT ID", max_length=11)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["query", "nct_id"], name="trials_query_match_unique")
+        ]
+        verbose_name = "registry query match"
+
+    def __str__(self) -> str:
+        return f"{self.query_id}: {self.nct_id}"
+
+
 class TrialSyncRun(models.Model):
     """One run of the registry sync: what it fetched and wrote, and why it stopped."""
 

@@ -1,0 +1,51 @@
+"""A cited trial's status changed in the registry without a new update date: a plain
+``sync_trials`` picks it up and flags the explainers citing it (issue #11)."""
+
+import pytest
+from django.core.management import call_command
+
+from insights.review.flags import registry_check_needed
+from tests.insights.factories import ExplainerPageFactory
+from tests.trials.fake_registry import FakeRegistry, StudyStore, real_study
+from trials.models import Trial
+
+pytestmark = [pytest.mark.django_db, pytest.mark.reference_records]
+
+
+@pytest.fixture
+def registry(settings):
+    server = FakeRegistry(StudyStore([real_study("NCT03064438"), real_study("NCT00184067")]))
+    server.start()
+    settings.CTGOV_API_URL = server.url
+    settings.CTGOV_REQUESTS_PER_SECOND = 0
+    yield server
+    server.stop()
+
+
+def cite(page, nct_id):
+    from insights.models import ExplainerTrialCitation
+
+    ExplainerTrialCitation.objects.create(page=page, nct_id=nct_id)
+
+
+def test_silent_status_change_of_a_cited_trial_is_synced_and_flags_its_explainer(registry):
+    page, other = ExplainerPageFactory(), ExplainerPageFactory()
+    cite(page, "NCT03064438")
+    cite(other, "NCT00184067")
+    call_command("sync_trials", "--no-progress")
+    before = Trial.objects.get(nct_id="NCT03064438")
+    assert before.overall_status != "UNKNOWN"
+    assert not registry_check_needed(page)
+
+    def turn_unknown(study):
+        module = study["protocolSection"]["statusModule"]
+        module["lastKnownStatus"] = module["overallStatus"]
+        module["overallStatus"] = "UNKNOWN"  # lastUpdatePostDateStruct unchanged
+
+    registry.store.edit("NCT03064438", turn_unknown)
+    call_command("sync_trials", "--no-progress")  # plain: incremental
+    after = Trial.objects.get(nct_id="NCT03064438")
+    assert after.overall_status == "UNKNOWN"
+    assert after.last_update_posted == before.last_update_posted
+    assert registry_check_needed(page)
+    assert not registry_check_needed(other)
