@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from trials.models import NCT_ID_RE, Trial
+from trials.models import NCT_ID_RE, Trial, TrialAlias
 from trials.registry.mapping import (
     COLUMNS,
     JSON_COLUMNS,
@@ -136,12 +136,28 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
             _copy_upsert(to_write, now)
         else:
             _orm_upsert(to_write, now)
+        _store_aliases(to_write)
     if touch:
         Trial.objects.filter(nct_id__in=touch).update(last_seen=now, missing_from_registry=False)
         result.touched = len(touch)
     for warning in result.warnings:
         logger.warning("%s", warning)
     return result
+
+
+def _store_aliases(rows: list[MappedStudy]) -> None:
+    """Point each alias of the written studies at its current NCT ID (one statement, and
+    only for pages that have aliases: few studies do)."""
+    aliases = [
+        TrialAlias(alias=alias, nct_id=row.nct_id)
+        for row in rows
+        for alias in row.columns["nct_id_aliases"]
+        if alias != row.nct_id
+    ]
+    if aliases:
+        TrialAlias.objects.bulk_create(
+            aliases, update_conflicts=True, unique_fields=["alias"], update_fields=["nct_id"]
+        )
 
 
 def _stored(nct_ids: list[str]) -> dict[str, tuple]:
