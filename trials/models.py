@@ -396,18 +396,21 @@ class TrialAlias(models.Model):
 
 def trials_by_nct_id(nct_ids) -> dict:
     """``{requested NCT ID: Trial}`` for NCT_IDS, an alias resolving to its current trial.
-    Two queries at most (the second only for IDs that are not current)."""
+
+    One query whatever the IDs (a UNION of the unique-index lookup and the alias join), so
+    that a page's query count does not depend on which of its citations are old IDs."""
     wanted = {str(n).strip().upper() for n in nct_ids if n}
     if not wanted:
         return {}
-    found = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=wanted)}
-    rest = wanted - found.keys()
-    if rest:
-        aliases = dict(TrialAlias.objects.filter(alias__in=rest).values_list("alias", "nct_id"))
-        targets = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=set(aliases.values()))}
-        for alias, nct_id in aliases.items():
-            if nct_id in targets:
-                found[alias] = targets[nct_id]
+    direct = Trial.objects.filter(nct_id__in=wanted).order_by()
+    aliased = Trial.objects.filter(
+        nct_id__in=TrialAlias.objects.filter(alias__in=wanted).values("nct_id")
+    ).order_by()
+    found = {}
+    for trial in direct.union(aliased):
+        for name in (trial.nct_id, *(trial.nct_id_aliases or [])):
+            if name in wanted:
+                found[name] = trial
     return found
 
 

@@ -35,6 +35,7 @@ LIST_FIELDS = [
     "results_first_posted",
     "last_update_posted",
     "missing_from_registry",
+    "nct_id_aliases",
 ]
 
 
@@ -93,9 +94,12 @@ class CappedPaginator(Paginator):
 
 
 def _attach_citations(trials) -> None:
-    pages = citing_pages([t.nct_id for t in trials])
+    """Pages citing each trial, by its current NCT ID or an old one (alias)."""
+    names = {t.nct_id: [t.nct_id, *(t.nct_id_aliases or [])] for t in trials}
+    pages = citing_pages([n for group in names.values() for n in group])
     for trial in trials:
-        trial.citing_pages = pages.get(trial.nct_id, [])
+        found = [p for n in names[trial.nct_id] for p in pages.get(n, [])]
+        trial.citing_pages = list({p.url: p for p in found}.values())
 
 
 def trial_list(request):

@@ -49,3 +49,33 @@ def test_silent_status_change_of_a_cited_trial_is_synced_and_flags_its_explainer
     assert after.last_update_posted == before.last_update_posted
     assert registry_check_needed(page)
     assert not registry_check_needed(other)
+
+
+def test_an_explainer_citing_an_old_nct_id_resolves_to_the_trial_and_gets_its_flags(
+    registry, client
+):
+    from insights.models import ExplainerTrialCitation
+    from insights.models.relations import attach_trials
+
+    def aliased(study):
+        study["protocolSection"]["identificationModule"]["nctIdAliases"] = ["NCT00100000"]
+
+    registry.store.edit("NCT00184067", aliased)
+    page = ExplainerPageFactory(title="Explainer citing the old ID")
+    cite(page, "NCT00100000")
+    call_command("sync_trials", "--no-progress")  # the alias is cited: fetched by filter.ids
+    trial = Trial.objects.get(nct_id="NCT00184067")
+    citation = ExplainerTrialCitation.objects.get(page=page)
+    assert citation.trial == trial
+    fresh = [ExplainerTrialCitation.objects.get(page=page)]
+    attach_trials(fresh)
+    assert fresh[0].trial == trial
+    # the trial page lists the explainer that cites its old ID
+    assert "Explainer citing the old ID" in client.get("/trials/NCT00184067/").content.decode()
+
+    registry.store.edit(
+        "NCT00184067",
+        lambda s: s["protocolSection"]["statusModule"].update(overallStatus="WITHDRAWN"),
+    )
+    call_command("sync_trials", "--no-progress")
+    assert registry_check_needed(page)
