@@ -592,6 +592,17 @@ class TrialSyncRun(models.Model):
         return cls.objects.filter(status=cls.Status.SUCCEEDED).order_by("-started").first()
 
 
+class SyncWatermark(models.Model):
+    """Where an incremental source of the sync starts next time (the whole-registry
+    mirror's; saved queries keep theirs on TrialQuery.last_synced)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    synced_from = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.synced_from:%Y-%m-%d %H:%M}"
+
+
 class SyncLease(models.Model):
     """A named lease in the database: who may run the sync, and until when.
 

@@ -207,6 +207,8 @@ CTGOV_BACKOFF_BASE = env_float("CTGOV_BACKOFF_BASE", 1.0)
 CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
 # The sync's database lease: renewed after every page, taken over when it expires.
 TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
+# Mirror the whole registry (~600,000 studies): a "whole registry" source in every run.
+TRIALS_MIRROR_REGISTRY = env_bool("TRIALS_MIRROR_REGISTRY", False)
 
 # Editorial review
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 90)

@@ -681,3 +681,75 @@ def test_weekly_full_refresh_refetches_every_stored_trial(registry, registry_cli
     (request,) = registry.studies_requests()
     assert request.params["filter.ids"] == "NCT00184067,NCT02552212"
     assert Trial.objects.get(nct_id="NCT02552212").overall_status == "UNKNOWN"
+
+
+# -- the whole registry (TRIALS_MIRROR_REGISTRY) -------------------------------------------
+
+
+@pytest.fixture
+def mirror(settings):
+    settings.TRIALS_MIRROR_REGISTRY = True
+
+
+def test_without_the_setting_there_is_no_whole_registry_source(registry, registry_client):
+    run = run_sync(client=registry_client)
+    assert "mirror" not in run.parameters
+    assert registry.studies_requests() == [] and Trial.objects.count() == 0
+
+
+def test_mirror_first_run_pages_through_every_study_then_takes_the_update_window(
+    registry, registry_client, mirror, small_pages
+):
+    first = run_sync(client=registry_client)
+    assert first.status == TrialSyncRun.Status.SUCCEEDED
+    assert Trial.objects.count() == total(registry)
+    requests = registry.studies_requests()
+    assert len(requests) == -(-total(registry) // PAGE)
+    assert not any(k.startswith(("query.", "filter.")) for r in requests for k in r.params)
+    registry.requests.clear()
+    second = run_sync(client=registry_client)
+    since = (timezone.localdate(first.started) - timedelta(days=1)).isoformat()
+    (request,) = registry.studies_requests()
+    assert request.params["filter.advanced"] == f"AREA[LastUpdatePostDate]RANGE[{since},MAX]"
+    assert second.fetched == 0
+
+
+def test_mirror_watermark_stays_when_the_pass_fails(registry, registry_client, mirror):
+    registry.add_fault(Fault.http(503, times=10))
+    assert run_sync(client=registry_client).status == TrialSyncRun.Status.FAILED
+    registry.requests.clear()
+    run_sync(client=registry_client)
+    assert "filter.advanced" not in registry.studies_requests()[0].params
+
+
+def test_mirror_weekly_refresh_passes_over_everything_and_rechecks_what_it_missed(
+    registry, registry_client, mirror
+):
+    run_sync(client=registry_client)
+    registry.store.edit(
+        "NCT02552212",
+        lambda s: s["protocolSection"]["statusModule"].update(overallStatus="UNKNOWN"),
+    )
+    registry.store.remove("NCT00973089")
+    Trial.objects.update(last_seen=timezone.now() - timedelta(days=7))
+    registry.requests.clear()
+    run = run_sync(stored=True, client=registry_client)
+    assert run.status == TrialSyncRun.Status.SUCCEEDED
+    requests = registry.studies_requests()
+    assert "filter.advanced" not in requests[0].params
+    assert requests[-1].params["filter.ids"] == "NCT00973089"  # not returned: re-checked
+    assert Trial.objects.get(nct_id="NCT02552212").overall_status == "UNKNOWN"
+    assert Trial.objects.get(nct_id="NCT00973089").missing_from_registry
+    assert run.missing == 1
+
+
+def test_mirror_storage_per_study_stays_bounded(registry, registry_client, mirror):
+    import json
+
+    run_sync(client=registry_client)
+    trial = Trial.objects.get(nct_id="NCT02513394")
+    full = len(json.dumps(real_study("NCT02513394")))
+    stored = len(json.dumps(trial.raw))
+    assert full > 800_000
+    assert stored < full / 20  # the projection, not the record
+    assert trial.locations_count == 437

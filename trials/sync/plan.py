@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from trials.citations import cited_nct_ids
-from trials.models import Trial, TrialQuery
+from trials.models import SyncWatermark, Trial, TrialQuery
 from trials.registry.client import RegistryClient
 
 SAFETY_MARGIN = timedelta(days=1)  # the registry's dates are days; overlap one
@@ -36,6 +37,34 @@ class Source:
     detect_missing: bool = False
     # A saved query synced before: what it matched then is on record (TrialQueryMatch).
     matches_known: bool = False
+    # The SyncWatermark this source moves when it completes (the mirror's).
+    watermark: str | None = None
+    # A complete pass over the whole registry: stored trials it did not return are
+    # re-fetched by ID afterwards (they may have left the registry).
+    whole_registry: bool = False
+
+
+MIRROR = "registry"  # key and watermark name of the whole-registry source
+
+
+def mirror_source(*, full: bool, since: date | None) -> Source:
+    """Every study of the registry (``TRIALS_MIRROR_REGISTRY``): the first run pages
+    through all of them, later runs take the LastUpdatePostDate window from the last
+    complete pass; the weekly full refresh passes over everything again."""
+    if full:
+        mirror_since = None
+    elif since:
+        mirror_since = since
+    else:
+        mark = SyncWatermark.objects.filter(name=MIRROR).first()
+        mirror_since = timezone.localdate(mark.synced_from) - SAFETY_MARGIN if mark else None
+    return Source(
+        key=MIRROR,
+        label="whole registry",
+        params=with_since({}, mirror_since),
+        watermark=MIRROR,
+        whole_registry=mirror_since is None,
+    )
 
 
 def since_filter(since: date) -> str:
@@ -96,8 +125,14 @@ def build_plan(
 
     STORED: every trial in the database, by ID (the weekly "Refresh trials (full)")."""
     parameters: dict = {"full": full, "since": since.isoformat() if since else None}
+    mirror = settings.TRIALS_MIRROR_REGISTRY
     if stored:
         parameters["scope"] = "stored"
+        if mirror:
+            # One pass over the registry (1 request per 1,000 studies) rather than ID
+            # batches (1 per 100); what it does not return is re-checked by ID after.
+            parameters["mirror"] = True
+            return [mirror_source(full=True, since=None)], parameters
         every = Trial.objects.order_by("nct_id").values_list("nct_id", flat=True)
         return id_sources(list(every), label="stored IDs"), parameters
     if ids:
@@ -113,6 +148,9 @@ def build_plan(
     parameters["queries"] = [q.name for q in queries]
     parameters["cited_ids"] = len(cited)
     sources = query_sources(queries, full=full, since=since)
+    if mirror:
+        parameters["mirror"] = True
+        sources.append(mirror_source(full=full, since=since))
     # Whole, whatever the run's window: status, last_seen and the review's freshness
     # check of a cited trial are then never older than the last run.
     sources += id_sources(cited, label="cited IDs")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from trials.models import Trial, TrialQuery, TrialQueryMatch, TrialSyncRun
+from trials.models import SyncWatermark, Trial, TrialQuery, TrialQueryMatch, TrialSyncRun
 from trials.registry.client import (
     RegistryClient,
     RegistryError,
@@ -19,13 +19,14 @@ from trials.signals import trial_status_changed
 
 from . import lease
 from .plan import Source, build_plan, plan_key
-from .writer import PageResult, store_page
+from .writer import LAST_SEEN_RESOLUTION, PageResult, store_page
 
 logger = logging.getLogger("trials.sync")
 
 RESUME_WINDOW = timedelta(hours=20)  # within the plan's one-day overlap
 MAX_TOKEN_RESTARTS = 2
 ID_FIELDS = ("NCTId",)  # listing a query's matches: NCT IDs only
+MAX_RECHECK = 100_000  # trials a whole-registry pass did not return, re-checked by ID
 # A page that wrote nothing saves the run's progress at most this often (seconds): a
 # no-change pass then commits no write per page. A page that wrote saves at once, so
 # the saved cursor never lags behind stored data (a resume re-reads a few pages at most).
@@ -182,6 +183,9 @@ class _Runner:
 
     def _fetch_source(self, index: int, source: Source, params: dict, token: str | None) -> None:
         restarts = 0
+        # What this source returned, kept only where it is compared with something (a
+        # mirror pass of 600,000 studies keeps nothing: memory stays flat).
+        track = source.detect_missing or source.query_id is not None
         seen: set[str] = set()
         detect_missing = source.detect_missing and token is None
         whole = token is None and "filter.advanced" not in params
@@ -191,8 +195,9 @@ class _Runner:
                     if page.total_count:
                         self.progress.add_total(page.total_count)
                     stored = self._store(index, params, page, page.next_page_token)
-                    seen |= stored
-                    self._fetched_ids.setdefault(index, set()).update(stored)
+                    if track:
+                        seen |= stored
+                        self._fetched_ids.setdefault(index, set()).update(stored)
                     token = page.next_page_token
                 break
             except RegistryRequestError as exc:
@@ -219,6 +224,8 @@ class _Runner:
                 raise _Abort(str(exc)) from exc
         if source.query_id and not self._reconcile_matches(index, source, seen if whole else None):
             return  # recorded as a source error; the watermark stays where it was
+        if source.whole_registry and whole:
+            self._recheck_unseen(index, source)
         with transaction.atomic():
             lease.renew(self.holder)
             self._renewed_at = time.monotonic()
@@ -226,6 +233,10 @@ class _Runner:
                 self._mark_missing(source, seen)
             if source.query_id:
                 TrialQuery.objects.filter(pk=source.query_id).update(last_synced=self.run.started)
+            if source.watermark:
+                SyncWatermark.objects.update_or_create(
+                    name=source.watermark, defaults={"synced_from": self.run.started}
+                )
             self._advance_cursor(index + 1)
 
     def _reconcile_matches(self, index: int, source: Source, matched: set[str] | None) -> bool:
@@ -295,6 +306,29 @@ class _Runner:
                     ignore_conflicts=True,
                 )
         return True
+
+    def _recheck_unseen(self, index: int, source: Source) -> None:
+        """After a whole pass over the registry, re-fetch by ID the stored trials it did
+        not return (in the database, not in memory: every trial the pass saw had its
+        ``last_seen`` refreshed, or seen within LAST_SEEN_RESOLUTION anyway)."""
+        cutoff = self.run.started - LAST_SEEN_RESOLUTION
+        unseen = Trial.objects.filter(last_seen__lt=cutoff, missing_from_registry=False)
+        ids = list(unseen.order_by("nct_id").values_list("nct_id", flat=True)[:MAX_RECHECK])
+        for batch in RegistryClient.id_batches(ids):
+            self._fetch_source(
+                index,
+                Source(
+                    key=f"{source.key}:unseen",
+                    label=f"{source.label}: not returned {batch[0]}…{batch[-1]}",
+                    params=RegistryClient.ids_params(batch),
+                    requested_ids=batch,
+                    detect_missing=True,
+                ),
+                RegistryClient.ids_params(batch),
+                None,
+            )
+        if ids:
+            self._warn(f"{source.label}: {len(ids)} stored trials it did not return re-checked")
 
     def _source_failed(self, index: int, source: Source, exc: Exception) -> None:
         self.source_errors.append(f"{source.label}: {exc}")
