@@ -2,9 +2,10 @@
 registry mirrored (``TRIALS_MIRROR_REGISTRY``).
 
 For each size N (default 20,000 and 100,000; ``--sizes 600000`` is the real registry): a
-fake ClinicalTrials.gov serves N studies of real shapes (the reference records cycled,
-with varied NCT IDs, titles, statuses, dates and enrolment) with the API's paging, in its
-own process. Then, each in a fresh process so that peak memory is the sync's own:
+fake ClinicalTrials.gov serves N studies of real shapes (our example records, plus the
+registry's reference records in ../shared/ctgov when present, cycled, with varied NCT
+IDs, titles, statuses, dates and enrolment) with the API's paging, in its own process.
+Then, each in a fresh process so that peak memory is the sync's own:
 
 1. first load: the mirror's first run into an empty table (every study, page by page),
 2. daily run: the LastUpdatePostDate window of a day's updates (``--daily-share`` of the

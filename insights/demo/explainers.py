@@ -214,17 +214,19 @@ CAR_T = {
         {
             "type": "paragraph",
             "value": _p(
-                "Two studies we track show the landscape around CAR-T: a trial of an oral drug "
-                "in relapsed follicular lymphoma (NCT03934567), a blood cancer for which CAR-T "
-                "is also used, and an early study of a virus-based gene therapy (NCT02576665) "
-                "that, like CAR-T manufacturing, relies on a viral vector to deliver a gene."
+                "Three studies in our registry copy show where the field stands: an open study "
+                "of CD19-directed cells in lymphoma that came back after earlier treatment "
+                "(NCT99000001), a study of BCMA-directed cells in multiple myeloma (NCT99000002), "
+                "and an early study in glioblastoma that stopped with too few responses "
+                "(NCT99000004), a reminder of how hard solid tumours remain. On this demo site "
+                "they are example records, not real studies."
             ),
         },
         {
             "type": "trial_list",
             "value": {
-                "heading": "Related studies in our registry copy",
-                "nct_ids": ["NCT03934567", "NCT02576665"],
+                "heading": "CAR-T studies in our registry copy",
+                "nct_ids": ["NCT99000001", "NCT99000002", "NCT99000004"],
             },
         },
         DISCLAIMER,
@@ -322,6 +324,13 @@ CHECKPOINT = {
                 ],
             },
         },
+        {
+            "type": "trial_list",
+            "value": {
+                "heading": "Checkpoint-inhibitor studies in our registry copy",
+                "nct_ids": ["NCT99000015", "NCT99000017"],
+            },
+        },
         DISCLAIMER,
     ],
     "summary": _p(
@@ -395,6 +404,13 @@ GLP1 = {
                         "pancreatitis is confirmed.",
                     ),
                 ],
+            },
+        },
+        {
+            "type": "trial_list",
+            "value": {
+                "heading": "GLP-1 studies in our registry copy",
+                "nct_ids": ["NCT99000018"],
             },
         },
         DISCLAIMER,

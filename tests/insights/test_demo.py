@@ -49,10 +49,16 @@ def test_car_t_explainer_structure(demo):
     assert page.has_disclaimer()
     assert "T-cells" in page.summary
     assert [a.person.name for a in page.authors.all()] == ["Ioannis Anagnostopoulos"]
+    # The demo cites example records of our own, CAR-T-like ones.
     assert set(page.trial_citations.values_list("nct_id", flat=True)) == {
-        "NCT03934567",
-        "NCT02576665",
+        "NCT99000001",
+        "NCT99000002",
+        "NCT99000004",
     }
+    for citation in page.citations_with_trials():
+        assert citation.trial.brief_title.startswith("Example record: ")
+        keywords = citation.trial.raw["protocolSection"]["conditionsModule"]["keywords"]
+        assert "CAR-T" in keywords
     assert page.live_revision is not None  # published through a revision
 
 

@@ -17,10 +17,11 @@ class SleepRecorder:
 
 @pytest.fixture
 def registry(settings):
-    """The fake registry serving every reference study; settings point at it."""
-    from .fake_registry import FakeRegistry, StudyStore, real_studies
+    """The fake registry serving our example records and the reference records (when
+    present); settings point at it."""
+    from .fake_registry import FakeRegistry, StudyStore, served_studies
 
-    server = FakeRegistry(StudyStore(real_studies())).start()
+    server = FakeRegistry(StudyStore(served_studies())).start()
     settings.CTGOV_API_URL = server.url
     settings.CTGOV_REQUESTS_PER_SECOND = 0
     settings.CTGOV_BACKOFF_BASE = 0.001

@@ -15,7 +15,7 @@ from trials.models import Trial, TrialSyncRun
 from trials.sync import lease as sync_lease
 
 from .factories import TrialFactory, TrialQueryFactory
-from .fake_registry import Fault, nct_id_of, real_studies
+from .fake_registry import Fault, nct_id_of, served_studies
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,16 @@ def test_command_syncs_and_prints_a_summary_and_a_progress_bar(registry):
 
 
 def test_ids_option_accepts_lower_case_and_commas(registry):
-    sync("--ids", "nct03475563,NCT02552212", "NCT00184067", "--no-progress")
+    sync("--ids", "nct99000009,NCT99000002", "NCT99000004", "--no-progress")
     assert set(Trial.objects.values_list("nct_id", flat=True)) == {
-        "NCT03475563",
-        "NCT02552212",
-        "NCT00184067",
+        "NCT99000009",
+        "NCT99000002",
+        "NCT99000004",
     }
     assert TrialSyncRun.objects.get().parameters["ids"] == [
-        "NCT00184067",
-        "NCT02552212",
-        "NCT03475563",
+        "NCT99000002",
+        "NCT99000004",
+        "NCT99000009",
     ]
 
 
@@ -77,7 +77,7 @@ def test_since_option(registry):
         (["--ids", "NCT123", "12345678"], "Not an NCT ID: NCT123, 12345678"),
         (["--query", "No such query"], "No registry query named 'No such query'"),
         (["--full", "--since", "2026-01-01"], "--full and --since contradict"),
-        (["--ids", "NCT03475563", "--query", "X"], "do not combine"),
+        (["--ids", "NCT99000009", "--query", "X"], "do not combine"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_runs_nothing(registry, args, message):
@@ -204,11 +204,11 @@ def scratch_query(env, sql):
 def test_manage_py_exit_codes_in_a_real_process(registry, scratch_env):
     """The real command in its own process: exit code 0 with a summary, then non-zero
     when the registry is down."""
-    ok = manage("sync_trials", "--ids", "NCT03475563", env=scratch_env)
+    ok = manage("sync_trials", "--ids", "NCT99000009", env=scratch_env)
     assert ok.returncode == 0, ok.stderr
     assert "succeeded" in ok.stdout and "1 created" in ok.stdout
     registry.add_fault(Fault.http(503, times=10))
-    down = manage("sync_trials", "--ids", "NCT03475563", "--no-progress", env=scratch_env)
+    down = manage("sync_trials", "--ids", "NCT99000009", "--no-progress", env=scratch_env)
     assert down.returncode == 1
     assert "HTTP 503" in down.stderr
 
@@ -217,7 +217,7 @@ def test_manage_py_exit_codes_in_a_real_process(registry, scratch_env):
 def test_two_processes_never_sync_at_once(registry, scratch_env):
     """Two workers start the sync at the same time: the second is refused while the
     first holds the lease, and nothing is stored twice."""
-    ids = sorted(nct_id_of(s) for s in real_studies())
+    ids = sorted(nct_id_of(s) for s in served_studies())
     # The first worker's only request hangs until the second worker has been refused,
     # however slowly the second process starts on a busy machine.
     second_done = threading.Event()

@@ -17,12 +17,12 @@ from trials.registry.client import (
 )
 from trials.registry.fields import FIELDS
 
-from .fake_registry import Fault, StudyStore, real_study
+from .fake_registry import Fault, StudyStore, study_record
 
 
 def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(registry_client, registry):
-    registry.store = StudyStore([real_study(n) for n in ("NCT00184067", "NCT03475563")])
-    pages = list(registry_client.iter_pages({"query.cond": "melanoma OR coronary"}))
+    registry.store = StudyStore([study_record(n) for n in ("NCT99000004", "NCT99000009")])
+    pages = list(registry_client.iter_pages({"query.cond": "glioblastoma OR cytokine"}))
     assert len(pages) == 1
     requests = registry.studies_requests()
     assert requests[0].params["pageSize"] == str(PAGE_SIZE)
@@ -32,12 +32,13 @@ def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(registr
 
 
 def test_follows_next_page_tokens_to_the_last_page(registry_client, registry, monkeypatch):
-    monkeypatch.setattr("trials.registry.client.PAGE_SIZE", 10)
+    monkeypatch.setattr("trials.registry.client.PAGE_SIZE", 5)
     params = {"query.term": "a"}
     pages = list(registry_client.iter_pages(params))
     total = len(registry.store)
-    assert total > 20
-    assert [len(p.studies) for p in pages] == [10, 10, 10, total - 30][: len(pages)]
+    assert total > 15
+    full, rest = divmod(total, 5)
+    assert [len(p.studies) for p in pages] == [5] * full + ([rest] if rest else [])
     assert sum(len(p.studies) for p in pages) == total
     assert pages[0].total_count == total
     assert all(p.total_count is None for p in pages[1:])
@@ -55,27 +56,34 @@ def test_follows_next_page_tokens_to_the_last_page(registry_client, registry, mo
     assert len(ids) == len(set(ids))
 
 
-def test_fields_projection_returns_only_what_is_stored(registry_client):
-    page = registry_client.studies_page({"filter.ids": "NCT02513394"})
+@pytest.mark.parametrize(
+    ("nct_id", "sites"),
+    [
+        ("NCT99000015", 11),
+        pytest.param("NCT02513394", 437, marks=pytest.mark.reference_records),
+    ],
+)
+def test_fields_projection_returns_only_what_is_stored(registry_client, nct_id, sites):
+    page = registry_client.studies_page({"filter.ids": nct_id})
     (study,) = page.studies
     assert set(study) <= {"protocolSection", "hasResults"}
     assert "resultsSection" not in study
     locations = study["protocolSection"]["contactsLocationsModule"]["locations"]
-    assert len(locations) == 437
+    assert len(locations) == sites
     assert all(set(loc) <= {"country"} for loc in locations)
 
 
 def test_user_agent_names_the_product(registry_client, registry):
-    registry_client.study("NCT03475563")
+    registry_client.study("NCT99000009")
     agent = registry.requests[-1].headers["User-Agent"]
     assert agent.startswith("ClinicalMetric-CMS/")
     assert "registry sync" in agent
 
 
 def test_single_study_unknown_is_none_and_malformed_is_a_clear_error(registry_client):
-    assert registry_client.study("NCT03475563")["protocolSection"]["identificationModule"][
+    assert registry_client.study("NCT99000009")["protocolSection"]["identificationModule"][
         "nctId"
-    ] == ("NCT03475563")
+    ] == ("NCT99000009")
     assert registry_client.study("NCT09999999") is None
     with pytest.raises(RegistryRequestError) as excinfo:
         registry_client.study("NCT123")
@@ -85,11 +93,11 @@ def test_single_study_unknown_is_none_and_malformed_is_a_clear_error(registry_cl
 
 def test_an_alias_redirects_to_the_current_record(registry_client, registry):
     registry.store.edit(
-        "NCT03475563",
+        "NCT99000009",
         lambda s: s["protocolSection"]["identificationModule"].update(nctIdAliases=["NCT01111111"]),
     )
     study = registry_client.study("NCT01111111")
-    assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT03475563"
+    assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT99000009"
 
 
 def test_bad_query_is_not_retried_and_carries_the_registry_message(registry_client, registry):
@@ -105,7 +113,7 @@ def test_server_errors_are_retried_with_exponential_backoff(
     registry_client, registry, sleeps, status
 ):
     registry.add_fault(Fault.http(status, times=2))
-    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
+    page = registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert len(page.studies) == 1
     assert len(registry.studies_requests()) == 3
     assert len(sleeps.calls) == 2
@@ -117,20 +125,20 @@ def test_server_errors_are_retried_with_exponential_backoff(
 
 def test_429_with_retry_after_waits_what_the_registry_asks(registry_client, registry, sleeps):
     registry.add_fault(Fault.http(429, "Too Many Requests", retry_after="7"))
-    registry_client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert sleeps.calls == [7.0]
 
 
 def test_429_with_an_http_date_retry_after(registry_client, registry, sleeps):
     when = datetime.now(UTC) + timedelta(seconds=30)
     registry.add_fault(Fault.http(429, retry_after=format_datetime(when, usegmt=True)))
-    registry_client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert 27 <= sleeps.calls[0] <= 30
 
 
 def test_429_without_retry_after_backs_off(registry_client, registry, sleeps):
     registry.add_fault(Fault.http(429, "Too Many Requests"))
-    registry_client.studies_page({"filter.ids": "NCT03475563"})
+    registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert len(sleeps.calls) == 1
     assert 0 < sleeps.calls[0] <= registry_client.backoff_base
 
@@ -139,20 +147,20 @@ def test_gives_up_after_max_retries(registry, sleeps):
     registry.add_fault(Fault.http(503, "Service Unavailable", times=10))
     client = RegistryClient(registry.url, sleep=sleeps, max_retries=2)
     with pytest.raises(RegistryUnavailable, match=r"after 3 attempts.*HTTP 503"):
-        client.studies_page({"filter.ids": "NCT03475563"})
+        client.studies_page({"filter.ids": "NCT99000009"})
     assert len(registry.studies_requests()) == 3
 
 
 def test_connection_reset_mid_body_is_retried(registry_client, registry, sleeps):
     registry.add_fault(Fault.reset_mid_body())
-    page = registry_client.studies_page({"filter.ids": "NCT02513394"})
+    page = registry_client.studies_page({"filter.ids": "NCT99000015"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
 
 def test_read_timeout_is_retried(registry_client, registry, sleeps):
     registry.add_fault(Fault.stall(2.0))  # the registry_client's read timeout is 0.5 s
-    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
+    page = registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
@@ -160,7 +168,7 @@ def test_read_timeout_is_retried(registry_client, registry, sleeps):
 @pytest.mark.parametrize("fault", [Fault.invalid_json, Fault.html])
 def test_a_200_that_is_not_json_is_retried(registry_client, registry, sleeps, fault):
     registry.add_fault(fault())
-    page = registry_client.studies_page({"filter.ids": "NCT03475563"})
+    page = registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1
 
@@ -177,14 +185,14 @@ def test_rate_limit_spaces_requests(registry, sleeps):
 
     client = RegistryClient(registry.url, requests_per_second=2, sleep=sleep, clock=clock)
     for _ in range(3):
-        client.study("NCT03475563")
+        client.study("NCT99000009")
     assert sleeps.calls == [0.5, 0.5]
 
 
 def test_rate_limit_zero_disables_waiting(registry, sleeps):
     client = RegistryClient(registry.url, requests_per_second=0, sleep=sleeps)
     for _ in range(3):
-        client.study("NCT03475563")
+        client.study("NCT99000009")
     assert sleeps.calls == []
 
 
@@ -251,6 +259,6 @@ def test_page_decoder_rejects_invalid_json(text):
 
 
 def test_pages_carry_the_registry_text_of_each_study(registry_client):
-    page = registry_client.studies_page({"filter.ids": "NCT03475563,NCT02552212"})
+    page = registry_client.studies_page({"filter.ids": "NCT99000009,NCT99000002"})
     assert len(page.raw) == 2
     assert [json.loads(r) for r in page.raw] == page.studies

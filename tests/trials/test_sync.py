@@ -14,11 +14,11 @@ from trials.sync import SyncAlreadyRunning, run_sync
 from trials.sync import lease as sync_lease
 
 from .factories import TrialQueryFactory
-from .fake_registry import Fault, StudyStore, nct_id_of, real_studies, real_study
+from .fake_registry import Fault, StudyStore, nct_id_of, served_studies, study_record
 
 pytestmark = pytest.mark.django_db
 
-PAGE = 10  # small pages, so that the reference studies span several
+PAGE = 5  # small pages, so that the served studies span several
 
 
 @pytest.fixture
@@ -97,9 +97,8 @@ def test_full_sync_stores_every_study_and_records_the_run(
     assert run.finished >= run.started
     assert run.error == ""
     assert Trial.objects.count() == n
-    big = Trial.objects.get(nct_id="NCT02513394")
-    assert big.locations_count == 437
-    unknown = Trial.objects.get(nct_id="NCT03475563")
+    assert Trial.objects.get(nct_id="NCT99000015").locations_count == 11
+    unknown = Trial.objects.get(nct_id="NCT99000009")
     assert unknown.overall_status == "UNKNOWN"
     assert unknown.raw["protocolSection"]["statusModule"]["lastKnownStatus"] == "RECRUITING"
     everything.refresh_from_db()
@@ -143,11 +142,11 @@ def test_changed_study_is_updated_and_its_change_recorded(
     registry, registry_client, everything, small_pages, received
 ):
     run_sync(full=True, client=registry_client)
-    old = Trial.objects.get(nct_id="NCT03418623")
-    registry.store.edit("NCT03418623", set_status("NCT03418623", "TERMINATED"))
+    old = Trial.objects.get(nct_id="NCT99000015")
+    registry.store.edit("NCT99000015", set_status("NCT99000015", "TERMINATED"))
     run = run_sync(full=True, client=registry_client)
     assert (run.created, run.updated, run.unchanged) == (0, 1, total(registry) - 1)
-    new = Trial.objects.get(nct_id="NCT03418623")
+    new = Trial.objects.get(nct_id="NCT99000015")
     assert new.overall_status == "TERMINATED"
     assert new.last_changed > old.last_changed
     assert new.first_seen == old.first_seen
@@ -165,19 +164,19 @@ def test_phase_change_sends_the_signal_and_a_title_change_does_not(
 ):
     run_sync(full=True, client=registry_client)
     registry.store.edit(
-        "NCT04523987",
+        "NCT99000003",
         lambda s: s["protocolSection"]["designModule"].update(phases=["PHASE2", "PHASE3"]),
     )
     registry.store.edit(
-        "NCT03630471",
+        "NCT99000017",
         lambda s: s["protocolSection"]["identificationModule"].update(briefTitle="Renamed"),
     )
     run = run_sync(full=True, client=registry_client)
     assert run.updated == 2
     assert [(s["trial"].nct_id, s["new_phases"]) for s in received] == [
-        ("NCT04523987", ["PHASE2", "PHASE3"])
+        ("NCT99000003", ["PHASE2", "PHASE3"])
     ]
-    assert Trial.objects.get(nct_id="NCT03630471").brief_title == "Renamed"
+    assert Trial.objects.get(nct_id="NCT99000017").brief_title == "Renamed"
 
 
 def test_a_failing_receiver_does_not_fail_the_sync(registry, registry_client, everything):
@@ -185,7 +184,7 @@ def test_a_failing_receiver_does_not_fail_the_sync(registry, registry_client, ev
         raise ValueError("receiver bug")
 
     run_sync(full=True, client=registry_client)
-    registry.store.edit("NCT03418623", set_status("NCT03418623", "SUSPENDED"))
+    registry.store.edit("NCT99000015", set_status("NCT99000015", "SUSPENDED"))
     trial_status_changed.connect(broken)
     try:
         run = run_sync(full=True, client=registry_client)
@@ -193,7 +192,7 @@ def test_a_failing_receiver_does_not_fail_the_sync(registry, registry_client, ev
         trial_status_changed.disconnect(broken)
     assert run.status == TrialSyncRun.Status.SUCCEEDED
     assert any("receiver bug" in w for w in run.warnings)
-    assert Trial.objects.get(nct_id="NCT03418623").overall_status == "SUSPENDED"
+    assert Trial.objects.get(nct_id="NCT99000015").overall_status == "SUSPENDED"
 
 
 def test_unchanged_studies_refresh_last_seen_once_it_is_old(registry, registry_client, everything):
@@ -208,10 +207,10 @@ def test_unchanged_studies_refresh_last_seen_once_it_is_old(registry, registry_c
 
 def test_a_run_never_deletes_trials(registry, registry_client, everything):
     run_sync(full=True, client=registry_client)
-    registry.store.remove("NCT03475563")
+    registry.store.remove("NCT99000009")
     run = run_sync(full=True, client=registry_client)
     assert run.status == TrialSyncRun.Status.SUCCEEDED
-    assert Trial.objects.filter(nct_id="NCT03475563").exists()
+    assert Trial.objects.filter(nct_id="NCT99000009").exists()
     assert Trial.objects.count() == total(registry) + 1
 
 
@@ -267,42 +266,42 @@ def test_query_parameters_reach_the_registry(registry, registry_client):
 
 def test_cited_trials_are_fetched_by_id_in_batches(registry, registry_client, cited, monkeypatch):
     monkeypatch.setattr("trials.registry.client.IDS_BATCH_SIZE", 2)
-    cited.update({"NCT03475563", "NCT02552212", "NCT00184067"})
+    cited.update({"NCT99000009", "NCT99000002", "NCT99000004"})
     run = run_sync(client=registry_client)
     assert run.status == TrialSyncRun.Status.SUCCEEDED
     assert set(Trial.objects.values_list("nct_id", flat=True)) == cited
     batches = [r.params["filter.ids"] for r in registry.studies_requests()]
-    assert batches == ["NCT00184067,NCT02552212", "NCT03475563"]
+    assert batches == ["NCT99000002,NCT99000004", "NCT99000009"]
     assert run.parameters["cited_ids"] == 3
 
 
 def test_cited_trial_missing_from_the_registry_is_marked_not_removed(
     registry, registry_client, cited
 ):
-    cited.update({"NCT03475563", "NCT00973089"})
+    cited.update({"NCT99000009", "NCT99000008"})
     run_sync(client=registry_client)
-    registry.store.remove("NCT00973089")
+    registry.store.remove("NCT99000008")
     cited.add("NCT09999999")  # never existed
     run = run_sync(full=True, client=registry_client)
     assert run.missing == 2
     assert run.status == TrialSyncRun.Status.SUCCEEDED
-    gone = Trial.objects.get(nct_id="NCT00973089")
+    gone = Trial.objects.get(nct_id="NCT99000008")
     assert gone.missing_from_registry
-    assert not Trial.objects.get(nct_id="NCT03475563").missing_from_registry
+    assert not Trial.objects.get(nct_id="NCT99000009").missing_from_registry
     assert any("NCT09999999" in w for w in run.warnings)
     # it comes back: the mark is cleared
-    registry.store.put(real_study("NCT00973089"))
+    registry.store.put(study_record("NCT99000008"))
     run_sync(full=True, client=registry_client)
     gone.refresh_from_db()
     assert not gone.missing_from_registry
 
 
 def test_explicit_ids_only_fetch_those(registry, registry_client, everything):
-    run = run_sync(ids=["NCT02513394"], client=registry_client)
+    run = run_sync(ids=["NCT99000015"], client=registry_client)
     assert run.kind == TrialSyncRun.Kind.FULL
-    assert run.parameters["ids"] == ["NCT02513394"]
-    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT02513394"]
-    assert Trial.objects.get().locations_count == 437
+    assert run.parameters["ids"] == ["NCT99000015"]
+    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT99000015"]
+    assert Trial.objects.get().locations_count == 11
 
 
 # -- the fault matrix ------------------------------------------------------------------------
@@ -343,7 +342,7 @@ def test_registry_down_fails_the_run_and_keeps_what_was_stored(
 ):
     run_sync(full=True, client=registry_client)
     before = stored_state()
-    late = nct_id_of(real_studies()[-1])  # on the last page
+    late = nct_id_of(served_studies()[-1])  # on the last page
     registry.store.edit(late, set_status(late, "WITHDRAWN"))
     registry.add_fault(
         Fault.http(503, "Service Unavailable", times=50, match=lambda r: "pageToken" in r.params)
@@ -399,20 +398,20 @@ def test_token_refused_again_and_again_fails_the_query(
 
 def test_bad_query_is_recorded_and_other_sources_still_run(registry, registry_client, cited):
     TrialQueryFactory(name="Broken", condition="lymphoma (")
-    cited.add("NCT03475563")
+    cited.add("NCT99000009")
     run = run_sync(client=registry_client)
     assert run.status == TrialSyncRun.Status.PARTIAL
     assert "query 'Broken'" in run.error and "missing ')'" in run.error
-    assert Trial.objects.filter(nct_id="NCT03475563").exists()
+    assert Trial.objects.filter(nct_id="NCT99000009").exists()
 
 
 def test_study_missing_required_fields_is_skipped_and_keeps_its_previous_version(
     registry, registry_client, everything
 ):
     run_sync(full=True, client=registry_client)
-    good = Trial.objects.get(nct_id="NCT03475563")
+    good = Trial.objects.get(nct_id="NCT99000009")
     registry.store.edit(
-        "NCT03475563", lambda s: s["protocolSection"]["identificationModule"].pop("briefTitle")
+        "NCT99000009", lambda s: s["protocolSection"]["identificationModule"].pop("briefTitle")
     )
     registry.store.put(  # a new study without a status
         {"protocolSection": {"identificationModule": {"nctId": "NCT07777777", "briefTitle": "A"}}}
@@ -421,22 +420,23 @@ def test_study_missing_required_fields_is_skipped_and_keeps_its_previous_version
     assert run.status == TrialSyncRun.Status.PARTIAL
     assert run.failed == 2
     assert run.unchanged == total(registry) - 2
-    assert any("NCT03475563: missing required field briefTitle" in w for w in run.warnings)
+    assert any("NCT99000009: missing required field briefTitle" in w for w in run.warnings)
     assert any("NCT07777777: missing required field overallStatus" in w for w in run.warnings)
-    kept = Trial.objects.get(nct_id="NCT03475563")
+    kept = Trial.objects.get(nct_id="NCT99000009")
     assert (kept.brief_title, kept.content_hash) == (good.brief_title, good.content_hash)
     assert not Trial.objects.filter(nct_id="NCT07777777").exists()
 
 
 def test_unknown_status_value_is_stored_and_reported(registry, registry_client, everything, caplog):
-    registry.store.edit("NCT04523987", set_status("NCT04523987", "PAUSED_BY_REGULATOR"))
+    registry.store.edit("NCT99000003", set_status("NCT99000003", "PAUSED_BY_REGULATOR"))
     run = run_sync(full=True, client=registry_client)
     assert run.status == TrialSyncRun.Status.SUCCEEDED
-    assert Trial.objects.get(nct_id="NCT04523987").overall_status == "PAUSED_BY_REGULATOR"
+    assert Trial.objects.get(nct_id="NCT99000003").overall_status == "PAUSED_BY_REGULATOR"
     assert any("PAUSED_BY_REGULATOR" in w for w in run.warnings)
     assert "unknown overallStatus 'PAUSED_BY_REGULATOR'" in caplog.text
 
 
+@pytest.mark.reference_records
 def test_the_largest_study_is_synced(registry, registry_client, cited):
     cited.add("NCT02513394")
     run = run_sync(client=registry_client)

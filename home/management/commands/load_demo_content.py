@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "home.demo.load",
     "people.demo.load",
-    "trials.demo.load",
+    "trials.demo.loader.load",
     "insights.demo.load",
     "insights.review_demo.load",
 ]

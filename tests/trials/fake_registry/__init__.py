@@ -1,4 +1,5 @@
-"""A fake ClinicalTrials.gov API v2 on 127.0.0.1, built from the registry's real responses.
+"""A fake ClinicalTrials.gov API v2 on 127.0.0.1, serving our example records and, when
+present, the registry's reference responses (tests/reference_records.py).
 
 It speaks the protocol the sync relies on: ``GET /api/v2/studies`` with ``pageSize``
 (capped at 1000), opaque ``pageToken`` bound to the other parameters, ``countTotal``,
@@ -24,6 +25,8 @@ from .studies import (
     nct_id_of,
     real_studies,
     real_study,
+    served_studies,
+    study_record,
 )
 
 __all__ = [
@@ -36,4 +39,6 @@ __all__ = [
     "nct_id_of",
     "real_studies",
     "real_study",
+    "served_studies",
+    "study_record",
 ]

@@ -1,19 +1,16 @@
-"""The fake registry's studies: the reference records, or N generated ones, and the
-filters of the /studies endpoint."""
+"""The fake registry's studies: our example records plus, when present, the registry's
+reference records, or N generated ones; and the filters of the /studies endpoint."""
 
 import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
-from trials.demo import reference_studies
+from tests import reference_records as reference
+from trials.demo.loader import example_studies
 from trials.models import OverallStatus
-from trials.registry.fields import project
-
-METADATA = Path(__file__).resolve().parent.parent / "data" / "studies_metadata.json"
-
+from trials.registry.fields import PIECES, project
 
 # -- the registry's data -------------------------------------------------------------
 
@@ -25,14 +22,36 @@ def _walk_metadata(nodes, prefix=""):
         yield from _walk_metadata(node.get("children") or [], path)
 
 
+def _walk_study(node, prefix=""):
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_study(item, prefix)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            yield from _walk_study(value, path)
+
+
 def field_paths() -> dict[str, str]:
-    """Every name ``fields=`` accepts (piece names and dotted paths) -> dotted path."""
+    """Every name ``fields=`` accepts (piece names and dotted paths) -> dotted path.
+
+    From the registry's own field metadata when the reference records are here; without
+    them, the sync's piece names and every path our example records hold."""
     if not hasattr(field_paths, "_cache"):
         paths: dict[str, str] = {}
-        for piece, path in _walk_metadata(json.loads(METADATA.read_text())):
-            if piece:
-                paths[piece] = path
-            paths[path] = path
+        metadata = reference.field_metadata()
+        if metadata is not None:
+            for piece, path in _walk_metadata(metadata):
+                if piece:
+                    paths[piece] = path
+                paths[path] = path
+        else:
+            paths.update(PIECES)
+            for path in PIECES.values():
+                paths[path] = path
+            for study in example_studies():
+                paths.update((path, path) for path in _walk_study(study))
         field_paths._cache = paths
     return field_paths._cache
 
@@ -42,8 +61,26 @@ def nct_id_of(study: dict) -> str:
 
 
 def real_studies() -> list[dict]:
-    """Every distinct study of the reference responses (fresh objects, full records)."""
-    return reference_studies()
+    """Every distinct study of the registry's reference responses (fresh objects, full
+    records). Only for tests marked ``reference_records``."""
+    return reference.reference_studies()
+
+
+def study_record(nct_id: str) -> dict:
+    """One study the fake registry serves (a fresh object)."""
+    for study in served_studies():
+        if nct_id_of(study) == nct_id:
+            return study
+    raise KeyError(nct_id)
+
+
+def served_studies() -> list[dict]:
+    """What the fake registry of the tests serves: our example records, and the reference
+    records when they are on this machine."""
+    studies = example_studies()
+    if reference.available():
+        studies += reference.reference_studies()
+    return studies
 
 
 def real_study(nct_id: str) -> dict:
@@ -181,7 +218,7 @@ class StudyStore:
 
 
 class GeneratedStore(StudyStore):
-    """N studies of real shapes (cycling through the reference records) with varied NCT
+    """N studies of real shapes (cycling through the served records) with varied NCT
     IDs, titles, statuses, dates and enrollment. Built lazily, deterministic: the same
     index always gives the same study, so a second pass is a no-change pass."""
 
@@ -199,7 +236,7 @@ class GeneratedStore(StudyStore):
     def __init__(self, n: int, templates: list[dict] | None = None, first_id: int = 10_000_000):
         self.n = n
         self.first_id = first_id
-        self._full = [json.dumps(t) for t in (templates or real_studies())]
+        self._full = [json.dumps(t) for t in (templates or served_studies())]
         self._by_paths: dict[tuple, list[str]] = {}
         self._match_cache: dict[str, list[int]] = {}
 
