@@ -55,7 +55,12 @@ def test_example_unknown_status_keeps_last_known_in_raw():
     assert columns["countries"] == ["United Kingdom"]
     assert columns["locations_count"] == 2
     assert columns["last_update_posted"] == date(2023, 4, 18)
-    assert columns["interventions"] == ["Tocilizumab", "Standard supportive care"]
+    assert [i["name"] for i in columns["interventions"]] == [
+        "Tocilizumab",
+        "Standard supportive care",
+    ]
+    assert columns["interventions"][0]["type"] == "DRUG"
+    assert columns["last_known_status"] == "RECRUITING"
 
 
 @pytest.mark.reference_records

@@ -14,7 +14,7 @@ from trials.sync import SyncAlreadyRunning, run_sync
 from trials.sync import lease as sync_lease
 
 from .factories import TrialQueryFactory
-from .fake_registry import Fault, StudyStore, nct_id_of, served_studies, study_record
+from .fake_registry import Fault, StudyStore, nct_id_of, real_study, served_studies, study_record
 
 pytestmark = pytest.mark.django_db
 
@@ -589,17 +589,17 @@ def _silently(status: str, **extra):
 
 
 def test_cited_trials_are_fetched_whole_on_every_run(registry, registry_client, cited):
-    cited.update({"NCT03475563", "NCT02552212"})
+    cited.update({"NCT99000009", "NCT99000002"})
     run_sync(client=registry_client)
     registry.requests.clear()
     run_sync(client=registry_client)
     (request,) = registry.studies_requests()
-    assert request.params["filter.ids"] == "NCT02552212,NCT03475563"
+    assert request.params["filter.ids"] == "NCT99000002,NCT99000009"
     assert "filter.advanced" not in request.params
 
 
 def test_quiet_cited_trial_keeps_a_fresh_last_seen(registry, registry_client, cited):
-    cited.add("NCT00184067")
+    cited.add("NCT99000004")
     run_sync(client=registry_client)
     old = timezone.now() - timedelta(days=8)
     Trial.objects.update(last_seen=old)
@@ -607,17 +607,16 @@ def test_quiet_cited_trial_keeps_a_fresh_last_seen(registry, registry_client, ci
     assert Trial.objects.get().last_seen > timezone.now() - timedelta(minutes=5)
 
 
-@pytest.mark.reference_records
 def test_status_change_without_update_date_is_picked_up_for_a_cited_trial(
     registry, registry_client, cited, received
 ):
-    cited.add("NCT03064438")
+    cited.add("NCT99000002")
     run_sync(client=registry_client)
-    before = Trial.objects.get(nct_id="NCT03064438")
+    before = Trial.objects.get(nct_id="NCT99000002")
     posted = before.last_update_posted
-    registry.store.edit("NCT03064438", _silently("UNKNOWN", lastKnownStatus=before.overall_status))
+    registry.store.edit("NCT99000002", _silently("UNKNOWN", lastKnownStatus=before.overall_status))
     run = run_sync(client=registry_client)  # a plain incremental run
-    trial = Trial.objects.get(nct_id="NCT03064438")
+    trial = Trial.objects.get(nct_id="NCT99000002")
     assert (trial.overall_status, trial.last_update_posted) == ("UNKNOWN", posted)
     assert run.updated == 1
     (signal,) = received
@@ -650,7 +649,7 @@ def test_a_study_entering_a_status_filtered_query_silently_is_fetched(registry, 
     unknown.save()
     run_sync(client=registry_client)
     before = set(Trial.objects.values_list("nct_id", flat=True))
-    entering = next(nct_id_of(s) for s in real_studies() if nct_id_of(s) not in before)
+    entering = next(nct_id_of(s) for s in served_studies() if nct_id_of(s) not in before)
     registry.store.edit(entering, _silently("UNKNOWN"))
     run_sync(client=registry_client)
     assert Trial.objects.get(nct_id=entering).overall_status == "UNKNOWN"
@@ -659,7 +658,7 @@ def test_a_study_entering_a_status_filtered_query_silently_is_fetched(registry, 
 def test_a_repeated_page_token_fails_the_query_cleanly(
     registry, registry_client, everything, cited, small_pages
 ):
-    cited.add("NCT00184067")
+    cited.add("NCT99000004")
     registry.add_fault(Fault.repeat_token(times=50))
     run = run_sync(full=True, client=registry_client)
     assert run.status == TrialSyncRun.Status.PARTIAL
@@ -667,20 +666,20 @@ def test_a_repeated_page_token_fails_the_query_cleanly(
     assert "query 'Everything'" in run.error
     # it stopped at once, and the other sources still ran
     assert len([r for r in registry.studies_requests() if "pageToken" in r.params]) <= 3
-    assert Trial.objects.filter(nct_id="NCT00184067").exists()
+    assert Trial.objects.filter(nct_id="NCT99000004").exists()
     assert sync_lease.current().holder == ""
 
 
 def test_weekly_full_refresh_refetches_every_stored_trial(registry, registry_client):
-    run_sync(ids=["NCT00184067", "NCT02552212"], client=registry_client)
-    registry.store.edit("NCT02552212", _silently("UNKNOWN"))
+    run_sync(ids=["NCT99000004", "NCT99000002"], client=registry_client)
+    registry.store.edit("NCT99000002", _silently("UNKNOWN"))
     registry.requests.clear()
     run = run_sync(stored=True, client=registry_client)
     assert run.parameters["scope"] == "stored"
     assert run.kind == TrialSyncRun.Kind.FULL
     (request,) = registry.studies_requests()
-    assert request.params["filter.ids"] == "NCT00184067,NCT02552212"
-    assert Trial.objects.get(nct_id="NCT02552212").overall_status == "UNKNOWN"
+    assert request.params["filter.ids"] == "NCT99000002,NCT99000004"
+    assert Trial.objects.get(nct_id="NCT99000002").overall_status == "UNKNOWN"
 
 
 # -- the whole registry (TRIALS_MIRROR_REGISTRY) -------------------------------------------
@@ -726,23 +725,21 @@ def test_mirror_weekly_refresh_passes_over_everything_and_rechecks_what_it_misse
     registry, registry_client, mirror
 ):
     run_sync(client=registry_client)
-    registry.store.edit(
-        "NCT02552212",
-        lambda s: s["protocolSection"]["statusModule"].update(overallStatus="UNKNOWN"),
-    )
-    registry.store.remove("NCT00973089")
+    registry.store.edit("NCT99000002", _silently("UNKNOWN"))
+    registry.store.remove("NCT99000008")
     Trial.objects.update(last_seen=timezone.now() - timedelta(days=7))
     registry.requests.clear()
     run = run_sync(stored=True, client=registry_client)
     assert run.status == TrialSyncRun.Status.SUCCEEDED
     requests = registry.studies_requests()
     assert "filter.advanced" not in requests[0].params
-    assert requests[-1].params["filter.ids"] == "NCT00973089"  # not returned: re-checked
-    assert Trial.objects.get(nct_id="NCT02552212").overall_status == "UNKNOWN"
-    assert Trial.objects.get(nct_id="NCT00973089").missing_from_registry
+    assert requests[-1].params["filter.ids"] == "NCT99000008"  # not returned: re-checked
+    assert Trial.objects.get(nct_id="NCT99000002").overall_status == "UNKNOWN"
+    assert Trial.objects.get(nct_id="NCT99000008").missing_from_registry
     assert run.missing == 1
 
 
+@pytest.mark.reference_records
 def test_mirror_storage_per_study_stays_bounded(registry, registry_client, mirror):
     import json
 

@@ -186,7 +186,8 @@ class _Runner:
         # What this source returned, kept only where it is compared with something (a
         # mirror pass of 600,000 studies keeps nothing: memory stays flat).
         track = source.detect_missing or source.query_id is not None
-        seen: set[str] = set()
+        seen: set[str] = set()  # NCT IDs and aliases the registry answered for
+        current: set[str] = set()  # the studies' own NCT IDs
         detect_missing = source.detect_missing and token is None
         whole = token is None and "filter.advanced" not in params
         while True:
@@ -194,10 +195,11 @@ class _Runner:
                 for page in self.client.iter_pages(params, token, count_total=token is None):
                     if page.total_count:
                         self.progress.add_total(page.total_count)
-                    stored = self._store(index, params, page, page.next_page_token)
+                    result = self._store(index, params, page, page.next_page_token)
                     if track:
-                        seen |= stored
-                        self._fetched_ids.setdefault(index, set()).update(stored)
+                        seen |= result.seen_ids
+                        current |= result.nct_ids
+                        self._fetched_ids.setdefault(index, set()).update(result.nct_ids)
                     token = page.next_page_token
                 break
             except RegistryRequestError as exc:
@@ -208,7 +210,7 @@ class _Runner:
                         f"{source.label}: the registry refused the page token ({exc.message}); "
                         "restarting this query from its first page"
                     )
-                    token, params, seen = None, source.params, set()
+                    token, params, seen, current = None, source.params, set(), set()
                     detect_missing = source.detect_missing
                     whole = "filter.advanced" not in params
                     continue
@@ -222,7 +224,9 @@ class _Runner:
                 raise _Abort(f"{source.label}: {exc}") from exc
             except lease.LeaseLost as exc:
                 raise _Abort(str(exc)) from exc
-        if source.query_id and not self._reconcile_matches(index, source, seen if whole else None):
+        if source.query_id and not self._reconcile_matches(
+            index, source, current if whole else None
+        ):
             return  # recorded as a source error; the watermark stays where it was
         if source.whole_registry and whole:
             self._recheck_unseen(index, source)
@@ -352,7 +356,7 @@ class _Runner:
         else:
             lease.check(self.holder)
 
-    def _store(self, index: int, params: dict, page, next_token: str | None) -> set[str]:
+    def _store(self, index: int, params: dict, page, next_token: str | None) -> PageResult:
         run = self.run
         studies = page.studies
         now = timezone.now()
@@ -402,7 +406,7 @@ class _Runner:
             raise
         self._send_status_changes(result)
         self.progress.advance(len(studies), run)
-        return result.seen_ids
+        return result
 
     def _send_status_changes(self, result: PageResult) -> None:
         if not result.status_changes:

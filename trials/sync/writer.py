@@ -62,6 +62,8 @@ class PageResult:
     status_changes: list[StatusChange] = field(default_factory=list)
     # NCT IDs (and their aliases) the page answered for, stored or not
     seen_ids: set[str] = field(default_factory=set)
+    # the studies' own (current) NCT IDs only
+    nct_ids: set[str] = field(default_factory=set)
 
 
 def _aliases(study) -> list[str]:
@@ -94,6 +96,7 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
             result.warnings.append(f"study not stored: {reason}")
             continue
         result.seen_ids.add(nct_id)
+        result.nct_ids.add(nct_id)
         result.seen_ids.update(_aliases(study))
         canonical = texts[position] if texts else canonical_json(study)
         hashed[nct_id] = (study, canonical, content_hash(canonical))
