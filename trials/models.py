@@ -414,6 +414,13 @@ def trials_by_nct_id(nct_ids) -> dict:
     return found
 
 
+def status_choices() -> list[tuple[str, str]]:
+    """The documented statuses, then any other status stored (the registry adds values):
+    the choices of every status filter (public listing, admin)."""
+    extra = [(v, labels.label(labels.STATUS, v)) for v in Trial.objects.undocumented_statuses()]
+    return [*OverallStatus.choices, *extra]
+
+
 def current_nct_id(nct_id: str) -> str | None:
     """The current NCT ID of an alias, or None if NCT_ID is no known alias."""
     return TrialAlias.objects.filter(alias=nct_id).values_list("nct_id", flat=True).first()

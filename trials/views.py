@@ -6,9 +6,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
-from trials import labels
 from trials.citations import citing_pages
-from trials.models import OverallStatus, Phase, Trial, TrialSyncRun, current_nct_id
+from trials.models import (
+    OverallStatus,
+    Phase,
+    Trial,
+    TrialSyncRun,
+    current_nct_id,
+    status_choices,
+)
 
 PER_PAGE = 20
 COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
@@ -37,12 +43,6 @@ LIST_FIELDS = [
     "missing_from_registry",
     "nct_id_aliases",
 ]
-
-
-def status_choices() -> list[tuple[str, str]]:
-    """The documented statuses, then any other status stored (the registry adds values)."""
-    extra = [(v, labels.label(labels.STATUS, v)) for v in Trial.objects.undocumented_statuses()]
-    return [*OverallStatus.choices, *extra]
 
 
 class TrialFilterForm(forms.Form):

@@ -27,7 +27,13 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
-from trials.models import OverallStatus, Phase, Trial, TrialQuery, TrialSyncRun
+from trials.models import (
+    Phase,
+    Trial,
+    TrialQuery,
+    TrialSyncRun,
+    status_choices,
+)
 
 REGISTRY_MENU_HOOK = "register_trials_registry_menu_item"
 STALE_AFTER = timezone.timedelta(hours=36)  # a daily sync that has not succeeded since
@@ -60,7 +66,7 @@ def view_permission_only(model):
 
 class TrialFilterSet(WagtailFilterSet):
     overall_status = django_filters.ChoiceFilter(
-        label="Status", choices=OverallStatus.choices, empty_label="Any status"
+        label="Status", choices=status_choices, empty_label="Any status"
     )
     phase = django_filters.ChoiceFilter(
         label="Phase", choices=Phase.choices, method="filter_phase", empty_label="Any phase"
@@ -94,7 +100,7 @@ class TrialChooserFilterForm(BaseFilterForm):
         widget=forms.TextInput(attrs={"placeholder": "NCT ID, title, condition…"}),
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *OverallStatus.choices]
+        label="Status", required=False, choices=lambda: [("", "Any status"), *status_choices()]
     )
 
     def filter(self, objects):

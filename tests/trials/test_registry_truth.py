@@ -304,3 +304,19 @@ def test_a_stored_undocumented_status_can_be_filtered(client, registry, registry
     bad = client.get(API, {"status": "NO_SUCH_STATUS"})
     assert bad.status_code == 400
     assert "NO_SUCH_STATUS" in bad.json()["message"]
+
+
+def test_the_admin_status_filter_offers_stored_undocumented_statuses(client, django_user_model):
+    from tests.trials.factories import TrialFactory
+
+    TrialFactory(nct_id="NCT99100001", overall_status="PAUSED_BY_REGULATOR")
+    TrialFactory(nct_id="NCT99100002", overall_status="RECRUITING")
+    admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(admin)
+    response = client.get(
+        "/admin/snippets/trials/trial/", {"overall_status": "PAUSED_BY_REGULATOR"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "NCT99100001" in html and "NCT99100002" not in html
+    assert "Paused by regulator" in html
