@@ -281,7 +281,9 @@ class Trial(models.Model):
                 parts.append(f"last known status: {self.last_known_status_label}")
             if self.status_verified_date:
                 parts.append(f"last verified {self.status_verified_text}")
-            text = "The registry no longer vouches for this status"
+            # The registry's own definition of UNKNOWN: past its completion date and
+            # not verified for more than two years.
+            text = "Not verified by the sponsor for more than two years"
             return f"{text} ({'; '.join(parts)})." if parts else f"{text}."
         if self.overall_status in STOPPED_STATUSES and self.why_stopped:
             return f"Why stopped: {self.why_stopped}"
