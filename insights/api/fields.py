@@ -20,7 +20,7 @@ from people.api import (
     person_representation,
     rendition_prefetch,
 )
-from trials.models import Trial
+from trials.models import Trial, trials_by_nct_id
 
 # Rendition name -> Wagtail filter spec, for an explainer's hero image.
 HERO_RENDITIONS = {
@@ -71,7 +71,7 @@ def prepare_explainers(pages, fields=BODY_READERS) -> None:
     reads_body = bool(BODY_READERS & set(fields))
     listed = {nct_id for page in pages if reads_body for nct_id in trial_list_ids(page)}
     wanted = {c.nct_id for c in citations} | listed
-    trials = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=wanted)} if wanted else {}
+    trials = trials_by_nct_id(wanted)  # an alias resolves to its current trial
     for citation in citations:
         citation._trial = trials.get(citation.nct_id)
     for page in pages:
@@ -98,7 +98,7 @@ def page_trials(page) -> dict[str, Trial]:
         page._api_trials = {c.nct_id: c.trial for c in citations if c.trial is not None}
         missing = set(trial_list_ids(page)) - page._api_trials.keys()
         if missing:
-            page._api_trials.update({t.nct_id: t for t in Trial.objects.filter(nct_id__in=missing)})
+            page._api_trials.update(trials_by_nct_id(missing))
     return page._api_trials
 
 
