@@ -12,6 +12,8 @@ from home import views as home_views
 from insights import views as insights_views
 from site.api import api_router
 
+handler500 = "site.errors.server_error"
+
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),

@@ -10,7 +10,7 @@ SECRET_KEY = require("SECRET_KEY", _MODULE)
 ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS", _MODULE).split(",") if h.strip()]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "site.storage.CleaningFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
