@@ -208,6 +208,9 @@ CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
 # The sync's database lease: renewed after every page, taken over when it expires.
 TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
 
+# /healthz answers 503 "degraded" when the worker's heartbeat is older than this.
+HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 300)
+
 # Editorial review
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 90)
 
