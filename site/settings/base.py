@@ -155,6 +155,11 @@ WAGTAIL_SITE_NAME = "ClinicalMetric"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend (PostgreSQL full text in production); see site/search_backend.py.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "site.search_backend"}}
+# Upload limits: Wagtail's own form validation answers with a form error naming the limit.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+# Rendering decodes the whole bitmap: a small PNG of 11000x11000 pixels takes ~500 MB.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100

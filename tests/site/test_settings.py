@@ -73,3 +73,25 @@ def test_env_bool_rejects_nonsense(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
         env_bool("SOME_FLAG")
+
+
+PROBE_HTTPS = (
+    "from django.conf import settings; from django.test import RequestFactory; "
+    "request = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https'); "
+    "print(settings.SECURE_PROXY_SSL_HEADER, request.is_secure())"
+)
+
+
+def test_production_ignores_x_forwarded_proto_unless_behind_a_proxy():
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org")
+    result = manage("shell", "-c", PROBE_HTTPS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["None", "False"]
+
+
+def test_behind_proxy_trusts_x_forwarded_proto():
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org", BEHIND_PROXY="true")
+    result = manage("shell", "-c", PROBE_HTTPS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+    assert "HTTP_X_FORWARDED_PROTO" in result.stdout
