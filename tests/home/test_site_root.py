@@ -78,5 +78,5 @@ def test_load_demo_content_is_idempotent(capsys):
     assert User.objects.filter(username="admin").count() == 1
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
-    assert admin.check_password("clinicalmetric-demo")
+    assert admin.check_password("demo-lamp-river-42")
     assert HomePage.objects.count() == 1
