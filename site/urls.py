@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import ThrottledPasswordResetView
 from home import views as home_views
 from insights import views as insights_views
 from site.api import api_router
@@ -20,6 +21,12 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", insights_views.search, name="search"),
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's admin URLs: the same view, throttled.
+    path(
+        "admin/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("trials/", include("trials.urls")),
