@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site.middleware.ContentSecurityPolicyMiddleware",
@@ -114,6 +119,12 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Two-factor sign-in (accounts/two_factor.py) for superusers and these groups; on in
+# production, off by default elsewhere so `make run`'s printed demo logins work as they are.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+TWO_FACTOR_GROUPS = ["Research analysts", "Medical reviewers", "Registry verifiers", "Editors"]
+OTP_TOTP_ISSUER = "ClinicalMetric"
+
 # Password reset e-mails per client address and per e-mail address (accounts/views.py).
 PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
 

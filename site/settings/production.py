@@ -14,6 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Trust X-Forwarded-Proto only behind a proxy that sets it (and strips a client's own):
 # otherwise any client could claim HTTPS.

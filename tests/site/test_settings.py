@@ -95,3 +95,13 @@ def test_behind_proxy_trusts_x_forwarded_proto():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("True")
     assert "HTTP_X_FORWARDED_PROTO" in result.stdout
+
+
+@pytest.mark.parametrize("override, expected", [({}, "True"), ({"REQUIRE_2FA": "false"}, "False")])
+def test_production_requires_two_factor_sign_in_unless_turned_off(override, expected):
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org", **override)
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.REQUIRE_2FA)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == expected
