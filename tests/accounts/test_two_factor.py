@@ -177,3 +177,18 @@ def test_require_2fa_is_off_in_the_test_and_base_settings():
 
     assert base.REQUIRE_2FA is False
     assert test.REQUIRE_2FA is False
+
+
+def test_the_icon_sprite_is_served_before_the_second_factor(require_2fa):
+    # Wagtail's JS injects the sprite into every admin page, the 2FA pages included.
+    make_user("ed", "Editors")
+    client = password_sign_in("ed")
+    sprite = client.get("/admin/two-factor/setup/").content.decode()
+    url = (
+        sprite.split('data-icon-url="', 1)[1].split('"', 1)[0]
+        if "data-icon-url" in sprite
+        else None
+    )
+    response = client.get(url or "/admin/sprite/")
+    assert response.status_code == 200
+    assert b"<svg" in response.content
