@@ -35,9 +35,13 @@ run: demo
 worker: install
 	$(BIN)/python manage.py qcluster
 
+# The whole suite in parallel (one worker per core) with the coverage gate of
+# pyproject.toml; `make test COV= PYTEST_ARGS=tests/people` runs a part without the gate.
+WORKERS ?= auto
+COV ?= --cov --cov-report=term
 test: install
 	bash .ci/ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) $(COV) $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test

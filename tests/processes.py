@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A Redis database of the tests' own, never the application's default 0.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 

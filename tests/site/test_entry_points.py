@@ -4,7 +4,6 @@ If site_package.py broke, each of these would fail with "'site' is not a package
 """
 
 import json
-import random
 import sqlite3
 import subprocess
 import time
@@ -15,6 +14,7 @@ from tests.processes import (
     BIN,
     PROJECT_ROOT,
     PYTHON,
+    TEST_REDIS_URL,
     gunicorn,
     http_get,
     manage,
@@ -77,8 +77,8 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
 def test_qcluster_worker_executes_a_task(scratch_db_env, broker):
     env = dict(scratch_db_env)
     if broker == "redis":
-        # A database index of its own, so parallel runs do not share a queue.
-        env["Q_REDIS_URL"] = f"redis://127.0.0.1:6379/{random.randint(1, 15)}"
+        # The tests' own Redis database (never the application's 0).
+        env["Q_REDIS_URL"] = TEST_REDIS_URL
     enqueue = manage(
         "shell",
         "-c",

@@ -76,7 +76,7 @@ def build() -> list[dict]:
             completion=date("2029-12", "ESTIMATED"),
             aliases=["NCT99000901"],
             secondary_ids=[
-                {"id": "2024-500123-11-00", "type": "CTIS", "domain": "EU CT number"},
+                {"id": "2024-500123-11-00", "type": "CTIS"},
                 {"id": "2023-001234-56", "type": "EUDRACT_NUMBER"},
             ],
             eligibility={**adults(text=CAR_T_CRITERIA), "stdAges": ["ADULT", "OLDER_ADULT"]},
