@@ -1,4 +1,4 @@
-"""Public trial listing at 500,000 trials on PostgreSQL: filter + sort + page latency.
+"""Public trial listing at 500,000 or 600,000 trials on PostgreSQL: filter + sort + page latency.
 
 Fills a database with N trials (default 500,000) whose statuses, phases, conditions,
 sponsors and dates follow registry-like distributions (generated in SQL, once; kept
@@ -37,7 +37,8 @@ STATUSES = [  # (value, weight %) roughly as in the registry
     ("NO_LONGER_AVAILABLE", 1),
     ("APPROVED_FOR_MARKETING", 1),
     ("TEMPORARILY_NOT_AVAILABLE", 1),
-    ("WITHHELD", 6),
+    ("WITHHELD", 5),
+    ("PAUSED_BY_REGULATOR", 1),  # a value the registry could add: stored, filterable
 ]
 PHASES = [
     ("", 30),
@@ -125,7 +126,11 @@ SCENARIOS = [  # (label, query parameters)
     ("sort by NCT ID + status", {"status": "COMPLETED", "sort": "nct"}),
     ("page 50", {"status": "COMPLETED", "page": "50"}),
     ("condition, page 20", {"condition": "cancer", "page": "20"}),
+    ("unknown status (last known shown)", {"status": "UNKNOWN"}),
+    ("undocumented status", {"status": "PAUSED_BY_REGULATOR"}),
+    ("search a collaborator", {"q": "Breast International Group"}),
 ]
+COLLABORATORS = ["Breast International Group", "National Cancer Institute (NCI)", "Amgen"]
 
 
 def setup_django():
@@ -164,13 +169,17 @@ def fill(n: int) -> None:
     phase = weighted_case(f"(h2 % {sum(w for _, w in PHASES)})", PHASES)
     conditions = "(ARRAY[" + ",".join(f"'{c}'" for c in CONDITIONS) + "])"
     sponsors = "(ARRAY[" + ",".join("'" + s.replace("'", "''") + "'" for s in SPONSORS) + "])"
+    collaborators = "(ARRAY[" + ",".join(f"'{c}'" for c in COLLABORATORS) + "])"
     sql = f"""
     INSERT INTO trials_trial (
         nct_id, brief_title, official_title, overall_status, phases, study_type, conditions,
         interventions, lead_sponsor, enrollment, start_date, primary_completion_date,
         completion_date, locations_count, countries, last_update_posted, content_hash,
         first_seen, last_seen, last_changed, missing_from_registry, raw,
-        phase_label, conditions_text, search_text)
+        phase_label, conditions_text, search_text,
+        collaborators, enrollment_type, start_date_type, primary_completion_date_type,
+        completion_date_type, last_known_status, status_verified_date, why_stopped,
+        has_results, results_first_posted, secondary_ids, nct_id_aliases, site_statuses)
     SELECT nct, title, '', status,
         COALESCE(to_jsonb(string_to_array(NULLIF(phase, ''), '|')), '[]'::jsonb),
         CASE WHEN phase IN ('', 'NA') THEN 'OBSERVATIONAL' ELSE 'INTERVENTIONAL' END,
@@ -178,7 +187,19 @@ def fill(n: int) -> None:
         to_char(updated - 900, 'YYYY-MM'), '', '', (h1 % 40), '["United States"]'::jsonb,
         updated, md5(nct), now(), now(), now(), false, '{{}}'::jsonb,
         phase, lower(cond1 || E'\\n' || cond2),
-        lower(nct || E'\\n' || title || E'\\n' || cond1 || E'\\n' || cond2 || E'\\n' || sponsor)
+        lower(nct || E'\\n' || title || E'\\n' || cond1 || E'\\n' || cond2 || E'\\n' || sponsor
+              || COALESCE(E'\\n' || collaborator, '')),
+        COALESCE(to_jsonb(ARRAY[collaborator]), '[]'::jsonb),
+        CASE WHEN h2 % 3 = 0 THEN 'ESTIMATED' ELSE 'ACTUAL' END, 'ACTUAL',
+        CASE WHEN h2 % 3 = 0 THEN 'ESTIMATED' ELSE 'ACTUAL' END,
+        CASE WHEN h2 % 3 = 0 THEN 'ESTIMATED' ELSE 'ACTUAL' END,
+        CASE WHEN status = 'UNKNOWN' THEN 'RECRUITING' ELSE '' END,
+        to_char(updated, 'YYYY-MM'),
+        CASE WHEN status IN ('TERMINATED', 'WITHDRAWN', 'SUSPENDED') THEN 'Sponsor decision'
+             ELSE '' END,
+        h3 % 5 = 0, CASE WHEN h3 % 5 = 0 THEN updated - 30 END,
+        '[]'::jsonb, '[]'::jsonb,
+        jsonb_build_object('RECRUITING', h1 % 40)
     FROM (
         SELECT i, 'NCT' || lpad((100000 + i * 3)::text, 8, '0') AS nct,
             h1, h2, h3,
@@ -188,6 +209,8 @@ def fill(n: int) -> None:
             {conditions}[1 + floor({len(CONDITIONS)} * power((h3 % 10009) / 10009.0, 2.5))::int]
                 AS cond2,
             {sponsors}[1 + (h1 / 13) % {len(SPONSORS)}] AS sponsor,
+            CASE WHEN h2 % 10 = 0 THEN {collaborators}[1 + (h3 / 11) % {len(COLLABORATORS)}]
+                 END AS collaborator,
             DATE '2011-01-01' + (h3 % 5400) AS updated,
             'Study ' || i || ' of ' || {conditions}[1 + (h2 / 7) % {len(CONDITIONS)}] AS title
         FROM (

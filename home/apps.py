@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class HomeConfig(AppConfig):
@@ -6,3 +7,8 @@ class HomeConfig(AppConfig):
 
     name = "home"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from home.site_address import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="home.site_address")

@@ -3,7 +3,8 @@
 import os
 
 from django.contrib.auth import get_user_model
-from wagtail.models import Site
+
+from home.site_address import apply_to_default_site
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_EMAIL = "admin@clinicalmetric.localhost"
@@ -28,8 +29,5 @@ def load(log) -> None:
         f"user {DEMO_ADMIN_USERNAME!r}  password {demo_password()!r}{note}"
     )
 
-    # The default Site must answer on 127.0.0.1:8000 as well as localhost.
-    site = Site.objects.get(is_default_site=True)
-    if site.port != 8000:
-        site.port = 8000
-        site.save(update_fields=["port"])
+    # The default Site answers at SITE_URL (127.0.0.1:8000 for `make run`).
+    apply_to_default_site()

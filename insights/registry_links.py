@@ -8,7 +8,8 @@ The trials app exposes extension points (``trials.citations``) and a signal
   plus those cited by the revisions now in review (stage 3 checks them, and their
   citations are not saved as rows until they are published);
 * the live explainers that cite a trial, for the public trial pages;
-* a status or phase change of a cited trial flags its explainers "registry check needed".
+* a status or phase change of a cited trial flags its explainers "registry check needed"
+  (those citing one of its old NCT IDs too).
 """
 
 from collections import defaultdict
@@ -56,11 +57,20 @@ def citing_pages(nct_ids) -> dict[str, list[citations.CitingPage]]:
     return dict(result)
 
 
-def connect() -> None:
+def flag_citing_explainers(sender, trial=None, **kwargs) -> int:
+    """Receiver of ``trial_status_changed``: flag the explainers citing the trial by its
+    current NCT ID or by one of its old ones (aliases)."""
     from insights.review.flags import on_trial_status_changed
 
+    flagged = on_trial_status_changed(sender, trial=trial, **kwargs)
+    for alias in getattr(trial, "nct_id_aliases", None) or []:
+        flagged += on_trial_status_changed(sender, trial=trial, nct_id=alias, **kwargs)
+    return flagged
+
+
+def connect() -> None:
     citations.register_cited_ids_provider(cited_nct_ids)
     citations.register_citing_pages_provider(citing_pages)
     trial_status_changed.connect(
-        on_trial_status_changed, sender=Trial, dispatch_uid="insights.registry_check_flag"
+        flag_citing_explainers, sender=Trial, dispatch_uid="insights.registry_check_flag"
     )

@@ -1,10 +1,13 @@
 """Demo content of the editorial review (runs after the people and explainer loaders).
 
-- The four demo people each get an admin login in their review group (printed).
+- The five demo people each get an admin login in their review group (printed).
 - The CAR-T explainer goes through the whole review with those logins, so its review
-  record is real: submitted by the editor, approved by the analyst, the medical reviewer
-  and the registry verifier. Stage 3 checks the cited trials against the synced registry
-  data; without fresh trial data it waits at stage 3, and the log says why.
+  record is real: submitted by the editor, approved by a research analyst who did not
+  write it (Dimitra; Ioannis is its author), the medical reviewer and the registry
+  verifier: three people, none of them an author. Stage 3 checks the cited trials
+  against the synced registry data; without fresh trial data it waits at stage 3, and
+  the log says why. The other published demo explainers were never reviewed and say so
+  ("Not yet reviewed under our three-stage process").
 - Three short draft explainers wait at stage 1, 2 and 3.
 
 Idempotent: existing users, reviews and drafts are left as they are.
@@ -21,15 +24,18 @@ from insights.models import ExplainerPage, ExplainerPageAuthor, InsightsIndexPag
 from insights.review.records import CompletedReview
 from insights.review.stages import EDITORS_GROUP, STAGES
 from insights.review.tasks import ReviewRefused
-from people.models import Person, Role
+from people.models import Person
 
 ACCOUNTS = [
-    # username, person's role, group
-    ("efi", Role.FOUNDER, EDITORS_GROUP),
-    ("ioannis", Role.RESEARCH, STAGES[0].group_name),
-    ("georgios", Role.MEDICAL_REVIEW, STAGES[1].group_name),
-    ("achi", Role.TECHNICAL_REVIEW, STAGES[2].group_name),
+    # username, person's name, group
+    ("efi", "Efi Kara", EDITORS_GROUP),
+    ("ioannis", "Ioannis Anagnostopoulos", STAGES[0].group_name),
+    ("dimitra", "Dimitra Alexiou", STAGES[0].group_name),
+    ("georgios", "Georgios Anagas", STAGES[1].group_name),
+    ("achi", "Achi Anagas", STAGES[2].group_name),
 ]
+# Who approves each stage of the demo reviews: never an author of the demo explainers.
+APPROVERS = {1: "dimitra", 2: "georgios", 3: "achi"}
 
 DISCLAIMER = {"type": "disclaimer", "value": {"kind": "medical", "extra": ""}}
 
@@ -68,8 +74,8 @@ DRAFTS = [
 def _accounts(log) -> dict:
     User = get_user_model()
     users = {}
-    for username, role, group_name in ACCOUNTS:
-        person = Person.objects.filter(role=role).order_by("pk").first()
+    for username, name, group_name in ACCOUNTS:
+        person = Person.objects.filter(name=name).order_by("pk").first()
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -102,7 +108,7 @@ def _advance(page, users, up_to_stage: int, log) -> None:
     page = ExplainerPage.objects.get(pk=page.pk)
     if not WorkflowState.objects.for_instance(page).filter(status="in_progress").exists():
         page.get_workflow().start(page, users["efi"])
-    approvers = {1: users["ioannis"], 2: users["georgios"], 3: users["achi"]}
+    approvers = {number: users[username] for number, username in APPROVERS.items()}
     while True:
         page = ExplainerPage.objects.get(pk=page.pk)
         state = page.current_workflow_task_state
@@ -133,7 +139,7 @@ def load(log) -> None:
     if car_t is not None and CompletedReview.objects.filter(page=car_t).exists():
         log(f"Review demo: “{car_t.title}” is published with a complete review record.")
 
-    authors = Person.objects.filter(role=Role.RESEARCH).order_by("pk")[:1]
+    authors = Person.objects.filter(name="Ioannis Anagnostopoulos")[:1]
     for slug, title, subtitle, text, stage in DRAFTS:
         if ExplainerPage.objects.filter(slug=slug).exists():
             continue

@@ -18,14 +18,25 @@ def person_json_ld(person) -> dict:
     return data
 
 
+def reviewer_json_ld(reviewer) -> dict:
+    """A reviewer as their sign-off froze them (name and credentials at approval)."""
+    data = {"@type": "Person", "name": reviewer.name}
+    if reviewer.credentials:
+        data["hasCredential"] = {
+            "@type": "EducationalOccupationalCredential",
+            "name": reviewer.credentials,
+        }
+    return data
+
+
 def explainer_json_ld(page, authors, record, topics) -> dict:
     """``MedicalWebPage`` with author, reviewedBy, lastReviewed and the therapy it is about.
 
-    Review data comes only from RECORD (insights.review_record.ReviewRecord).
+    Review data comes only from RECORD (insights.review_record.ReviewRecord), and only
+    when its review covers the published version: a page published without review, or
+    changed since, claims no ``reviewedBy`` and no ``lastReviewed``.
     """
-    reviewers = list(record.reviewers)
-    if record.medically_reviewed_by and record.medically_reviewed_by not in reviewers:
-        reviewers.insert(0, record.medically_reviewed_by)
+    reviewers = record.claimed_reviewers
     site_name = getattr(settings, "WAGTAIL_SITE_NAME", "ClinicalMetric")
     data = {
         "@context": "https://schema.org",
@@ -35,7 +46,7 @@ def explainer_json_ld(page, authors, record, topics) -> dict:
         "url": page.full_url,
         "inLanguage": "en",
         "author": [person_json_ld(p) for p in authors],
-        "reviewedBy": [person_json_ld(p) for p in reviewers],
+        "reviewedBy": [reviewer_json_ld(r) for r in reviewers],
         "publisher": {"@type": "Organization", "name": site_name},
         "about": {
             "@type": "MedicalTherapy",
@@ -57,7 +68,7 @@ def explainer_json_ld(page, authors, record, topics) -> dict:
     description = page.search_description or page.subtitle
     if description:
         data["description"] = description
-    if record.last_reviewed:
+    if record.covers_live_version and record.last_reviewed:
         data["lastReviewed"] = record.last_reviewed.isoformat()
     if page.first_published_at:
         data["datePublished"] = page.first_published_at.isoformat()

@@ -1,4 +1,6 @@
-"""Demo people: the four people of the reference article (names, roles, credentials).
+"""Demo people: the four people of the reference article (names, roles, credentials),
+and a second research analyst (invented for the demo) who reviews the primary research of
+explainers Ioannis wrote: nobody reviews their own page.
 
 Bios are our own short summaries. Idempotent: an existing person (matched by name) is
 left as it is.
@@ -21,6 +23,14 @@ DEMO_PEOPLE = [
         "credentials": "B.Sc. Agricultural Sciences · ISO inspector and compliance auditor",
         "bio": "Researches and writes the explainers from primary sources: the ClinicalTrials.gov "
         "registry, FDA and EU regulatory documents, and papers indexed in PubMed.",
+    },
+    {
+        "name": "Dimitra Alexiou",
+        "role": Role.RESEARCH,
+        "job_title": "Research Analyst (demo)",
+        "credentials": "M.Sc. Epidemiology",
+        "bio": "Checks the primary research of explainers she did not write: every source, "
+        "every registry entry and every figure against where it came from.",
     },
     {
         "name": "Georgios Anagas",

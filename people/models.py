@@ -102,7 +102,10 @@ class Person(
         FieldPanel("bio"),
         FieldPanel("photo"),
         FieldPanel("links"),
-        FieldPanel("user"),
+        # Only superusers hold this permission: re-linking a Person would let another
+        # account approve reviews "as" them (PermissionedForm drops the field, so a
+        # forged POST changes nothing either).
+        FieldPanel("user", permission="people.link_person_user"),
     ]
 
     search_fields = [
@@ -121,6 +124,9 @@ class Person(
         ordering = ["name"]
         verbose_name = "person"
         verbose_name_plural = "people"
+        permissions = [
+            ("link_person_user", "Can link a person to an admin account (superusers only)")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -128,6 +134,11 @@ class Person(
     def save(self, *args, **kwargs):
         if not self.initials:
             self.initials = derive_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            # Publishing and unpublishing save only their own fields; cached explainer
+            # fragments renew on updated_at, so it must move with every change.
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
 
     @property

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tests import reference_records as reference
+from tests.processes import manage, process_env
 
 # In CI, Hypothesis explores the same examples every run: a red build is reproducible and
 # never depends on the draw (locally it keeps searching for new failures).
@@ -24,3 +25,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "reference_records" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def scratch_db_env(tmp_path_factory):
+    """Environment for child processes: a freshly migrated SQLite file of their own.
+
+    Child processes cannot see the test database's transaction, so they get a
+    database of their own, migrated by a real ``manage.py migrate``.
+    """
+    db_path = tmp_path_factory.mktemp("scratch") / "db.sqlite3"
+    env = process_env(DATABASE_URL=f"sqlite:///{db_path}")
+    result = manage("migrate", "--no-input", env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    env["SCRATCH_DB_PATH"] = str(db_path)
+    return env

@@ -11,10 +11,19 @@ import re
 
 from django.http import Http404
 from django.urls import path
+from rest_framework.fields import ReadOnlyField
+from wagtail.api import APIField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
-from .models import NCT_ID_RE, OverallStatus, Phase, Trial, phase_labels_containing
+from .models import (
+    NCT_ID_RE,
+    OverallStatus,
+    Phase,
+    Trial,
+    current_nct_id,
+    phase_labels_containing,
+)
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_VALUES_PER_FILTER = 100
@@ -59,7 +68,21 @@ def parse_text(request, name: str) -> str:
 
 def filter_trials(queryset, request):
     """Apply the endpoint's filters from REQUEST's query string to QUERYSET."""
-    statuses = parse_choices(request, "status", STATUSES)
+    statuses = [v.upper() for v in parse_list(request, "status")]
+    undocumented = [v for v in statuses if v not in STATUSES]
+    if undocumented:
+        # A value the registry added since API 2.0.5 is fine if we store it.
+        stored = set(
+            Trial.objects.filter(overall_status__in=undocumented)
+            .values_list("overall_status", flat=True)
+            .distinct()
+        )
+        unknown = [v for v in undocumented if v not in stored]
+        if unknown:
+            raise BadRequestError(
+                f"status: unknown value {', '.join(unknown)}; expected one of "
+                f"{', '.join(STATUSES)} or another status a stored trial has"
+            )
     if statuses:
         queryset = queryset.filter(overall_status__in=statuses)
 
@@ -125,17 +148,37 @@ class TrialsAPIViewSet(BaseAPIViewSet):
         "official_title",
         "overall_status",
         "status_label",
+        "status_display",
+        "status_note",
+        "last_known_status",
+        "last_known_status_label",
+        "status_verified_date",
+        "why_stopped",
         "phases",
         "phase_labels",
         "study_type",
+        "study_type_label",
         "conditions",
-        "interventions",
+        # as stored, each with its type's label
+        APIField("interventions", serializer=ReadOnlyField(source="intervention_list")),
         "lead_sponsor",
+        "collaborators",
         "enrollment",
+        "enrollment_type",
+        "enrollment_text",
         "start_date",
+        "start_date_type",
         "primary_completion_date",
+        "primary_completion_date_type",
         "completion_date",
+        "completion_date_type",
+        "has_results",
+        "results_first_posted",
+        "results_url",
+        APIField("secondary_ids", serializer=ReadOnlyField(source="secondary_id_list")),
+        "nct_id_aliases",
         "locations_count",
+        APIField("site_statuses", serializer=ReadOnlyField(source="site_status_counts")),
         "countries",
         "last_update_posted",
         "missing_from_registry",
@@ -150,9 +193,11 @@ class TrialsAPIViewSet(BaseAPIViewSet):
         "brief_title",
         "overall_status",
         "status_label",
+        "status_display",
         "phases",
         "conditions",
         "lead_sponsor",
+        "has_results",
         "last_update_posted",
     ]
     nested_default_fields = ["id", "type", "detail_url", "nct_id", "brief_title"]
@@ -184,7 +229,12 @@ class TrialsAPIViewSet(BaseAPIViewSet):
             try:
                 self._cached_object = self.get_queryset().get(**lookup)
             except (Trial.DoesNotExist, OverflowError):
-                raise Http404("trial not found") from None
+                # An old NCT ID answers with the study it now belongs to.
+                target = current_nct_id(lookup["nct_id"]) if "nct_id" in lookup else None
+                found = self.get_queryset().filter(nct_id=target).first() if target else None
+                if found is None:
+                    raise Http404("trial not found") from None
+                self._cached_object = found
         return self._cached_object
 
     def detail_view(self, request, key):

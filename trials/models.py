@@ -11,37 +11,66 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from trials import labels
+
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 
 
-class OverallStatus(models.TextChoices):
-    """The registry's ``Status`` enum (API 2.0.5). Unknown values are stored as they come."""
-
-    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
-    COMPLETED = "COMPLETED", "Completed"
-    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
-    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
-    RECRUITING = "RECRUITING", "Recruiting"
-    SUSPENDED = "SUSPENDED", "Suspended"
-    TERMINATED = "TERMINATED", "Terminated"
-    WITHDRAWN = "WITHDRAWN", "Withdrawn"
-    AVAILABLE = "AVAILABLE", "Available"
-    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
-    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
-    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
-    WITHHELD = "WITHHELD", "Withheld"
-    UNKNOWN = "UNKNOWN", "Unknown"
+OverallStatus = models.TextChoices(
+    "OverallStatus", [(value, (value, text)) for value, text in labels.STATUS.items()]
+)
+OverallStatus.__doc__ = (
+    "The registry's ``Status`` enum (API 2.0.5). Unknown values are stored as they come."
+)
+Phase = models.TextChoices(
+    "Phase", [(value, (value, text)) for value, text in labels.PHASE.items()]
+)
+Phase.__doc__ = "The registry's ``Phase`` enum."
+STOPPED_STATUSES = frozenset({"TERMINATED", "SUSPENDED", "WITHDRAWN"})
+RESULTS_TAB = "?tab=results"
 
 
-class Phase(models.TextChoices):
-    """The registry's ``Phase`` enum."""
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
-    NA = "NA", "Not applicable"
-    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
-    PHASE1 = "PHASE1", "Phase 1"
-    PHASE2 = "PHASE2", "Phase 2"
-    PHASE3 = "PHASE3", "Phase 3"
-    PHASE4 = "PHASE4", "Phase 4"
+
+def partial_date_text(value: str) -> str:
+    """A registry partial date for readers: "2019" / "May 2019" / "17 May 2019"."""
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    parts = (value or "").split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        return value
+    return value or ""
 
 
 def phase_label(phases) -> str:
@@ -108,6 +137,26 @@ class TrialQuerySet(models.QuerySet):
             queryset = queryset.filter(**{f"{column}__contains": word})
         return queryset
 
+    def undocumented_statuses(self) -> list[str]:
+        """Stored statuses outside the registry's documented enum (it adds values over
+        time), so that they can be filtered too. On PostgreSQL a loose index scan (one
+        probe of the status index per distinct value), not a scan of every trial."""
+        documented = list(OverallStatus.values)
+        if connections[self.db].vendor == "postgresql":
+            table = Trial._meta.db_table
+            sql = (
+                f"WITH RECURSIVE s(v) AS ("  # noqa: S608 (the table name is ours)
+                f"(SELECT min(overall_status) FROM {table}) UNION ALL "
+                f"SELECT (SELECT min(overall_status) FROM {table} WHERE overall_status > s.v) "
+                f"FROM s WHERE s.v IS NOT NULL) SELECT v FROM s WHERE v IS NOT NULL"
+            )
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(sql)
+                values = [row[0] for row in cursor.fetchall()]
+        else:
+            values = self.order_by().values_list("overall_status", flat=True).distinct()
+        return sorted(v for v in values if v and v not in documented)
+
     def with_phase(self, phase: str):
         return self.filter(phase_label__in=phase_labels_containing(phase))
 
@@ -121,7 +170,11 @@ class TrialQuerySet(models.QuerySet):
         admin's search-as-you-type). A whole NCT ID is looked up by its unique index."""
         text = text.strip()
         if NCT_ID_RE.match(text.upper()):
-            return self.filter(nct_id=text.upper())
+            # the current ID, or the study an old ID (alias) now belongs to
+            # (resolved first: an OR with a subquery would scan the table on PostgreSQL)
+            nct_id = text.upper()
+            target = current_nct_id(nct_id)
+            return self.filter(nct_id__in=[nct_id, target] if target else [nct_id])
         return self._text_match("search_text", text, prefix=prefix)
 
 
@@ -137,14 +190,36 @@ class Trial(models.Model):
     phases = models.JSONField(default=list, blank=True)
     study_type = models.CharField(max_length=40, blank=True)
     conditions = models.JSONField(default=list, blank=True)
+    # Every intervention as the registry lists it: {"name", "type", "arms"} (two of one
+    # name in different arms stay two).
     interventions = models.JSONField(default=list, blank=True)
     lead_sponsor = models.CharField(max_length=500, blank=True)
+    collaborators = models.JSONField(default=list, blank=True)
     enrollment = models.PositiveIntegerField(null=True, blank=True)
+    # The registry's qualifiers: ACTUAL, or ESTIMATED (an expectation, not a fact).
+    enrollment_type = models.CharField(max_length=20, blank=True)
     # Partial dates keep the registry's precision: "2019", "2019-05" or "2019-05-17".
     start_date = models.CharField(max_length=10, blank=True)
+    start_date_type = models.CharField(max_length=20, blank=True)
     primary_completion_date = models.CharField(max_length=10, blank=True)
+    primary_completion_date_type = models.CharField(max_length=20, blank=True)
     completion_date = models.CharField(max_length=10, blank=True)
+    completion_date_type = models.CharField(max_length=20, blank=True)
+    # UNKNOWN: the status before the registry stopped vouching for it, and the month the
+    # sponsor last verified the record ("2019-11").
+    last_known_status = models.CharField(max_length=40, blank=True)
+    status_verified_date = models.CharField(max_length=10, blank=True)
+    why_stopped = models.TextField(blank=True)
+    has_results = models.BooleanField(default=False)
+    results_first_posted = models.DateField(null=True, blank=True)
+    # [{"id", "type", "domain"}]: EudraCT / CTIS numbers and others, for matching across
+    # registries.
+    secondary_ids = models.JSONField(default=list, blank=True)
+    nct_id_aliases = models.JSONField(default=list, blank=True)
     locations_count = models.PositiveIntegerField(default=0)
+    # Sites by the registry's site status: {"RECRUITING": 700, "SUSPENDED": 393, "": 55}
+    # ("" for sites whose record gives no status).
+    site_statuses = models.JSONField(default=dict, blank=True)
     countries = models.JSONField(default=list, blank=True)
     last_update_posted = models.DateField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -187,17 +262,170 @@ class Trial(models.Model):
     @property
     def status_label(self) -> str:
         """Human label of the status; an unknown registry value is shown as it came."""
-        if self.overall_status in OverallStatus.values:
-            return OverallStatus(self.overall_status).label
-        return self.overall_status.replace("_", " ").capitalize()
+        return labels.label(labels.STATUS, self.overall_status)
+
+    @property
+    def last_known_status_label(self) -> str:
+        return labels.label(labels.STATUS, self.last_known_status)
+
+    @property
+    def status_verified_text(self) -> str:
+        return partial_date_text(self.status_verified_date)
+
+    @property
+    def status_note(self) -> str:
+        """What qualifies the status, as the registry gives it (empty if nothing does)."""
+        if self.overall_status == "UNKNOWN":
+            parts = []
+            if self.last_known_status:
+                parts.append(f"last known status: {self.last_known_status_label}")
+            if self.status_verified_date:
+                parts.append(f"last verified {self.status_verified_text}")
+            # The registry's own definition of UNKNOWN: past its completion date and
+            # not verified for more than two years.
+            text = "Not verified by the sponsor for more than two years"
+            return f"{text} ({'; '.join(parts)})." if parts else f"{text}."
+        if self.overall_status in STOPPED_STATUSES and self.why_stopped:
+            return f"Why stopped: {self.why_stopped}"
+        return ""
+
+    @property
+    def status_display(self) -> str:
+        """The status in one line, qualified: "Unknown status (last known: Recruiting)"."""
+        if self.overall_status == "UNKNOWN" and self.last_known_status:
+            return f"{self.status_label} (last known: {self.last_known_status_label})"
+        return self.status_label
+
+    @property
+    def study_type_label(self) -> str:
+        return labels.label(labels.STUDY_TYPE, self.study_type)
 
     @property
     def phase_labels(self) -> list[str]:
-        return [Phase(p).label if p in Phase.values else p for p in self.phases or []]
+        return [labels.label(labels.PHASE, p) for p in self.phases or []]
+
+    @property
+    def enrollment_text(self) -> str:
+        """ "100 participants (anticipated)" for an estimate, "23 participants" for a count."""
+        if self.enrollment is None:
+            return ""
+        text = f"{self.enrollment:,} participant{'' if self.enrollment == 1 else 's'}"
+        return f"{text} (anticipated)" if self.enrollment_type == "ESTIMATED" else text
+
+    def _date_text(self, value: str, kind: str) -> str:
+        text = partial_date_text(value)
+        return f"expected {text}" if kind == "ESTIMATED" else text
+
+    @property
+    def dates(self) -> list[tuple[str, str]]:
+        """(label, text) of each date the registry gives, an estimate saying "expected"."""
+        rows = [
+            ("Start", self.start_date, self.start_date_type),
+            ("Primary completion", self.primary_completion_date, self.primary_completion_date_type),
+            ("Completion", self.completion_date, self.completion_date_type),
+        ]
+        return [(name, self._date_text(value, kind)) for name, value, kind in rows if value]
+
+    @property
+    def results_url(self) -> str:
+        return f"{self.registry_url}{RESULTS_TAB}" if self.has_results else ""
+
+    @property
+    def intervention_list(self) -> list[dict]:
+        """Each intervention with its type's label: ``{"name", "type", "type_label", "arms"}``."""
+        items = []
+        for item in self.interventions or []:
+            if isinstance(item, str):  # stored before mapping version 2
+                item = {"name": item, "type": "", "arms": []}
+            items.append(
+                {**item, "type_label": labels.label(labels.INTERVENTION_TYPE, item.get("type"))}
+            )
+        return items
+
+    @property
+    def secondary_id_list(self) -> list[dict]:
+        return [
+            {**item, "type_label": labels.label(labels.SECONDARY_ID_TYPE, item.get("type"))}
+            for item in self.secondary_ids or []
+        ]
+
+    @property
+    def site_status_counts(self) -> list[dict]:
+        """Sites by status, most first: ``[{"status", "label", "count"}]``; sites without a
+        status last, labelled "status not given"."""
+        counts = sorted(
+            (self.site_statuses or {}).items(), key=lambda kv: (kv[0] == "", -kv[1], kv[0])
+        )
+        return [
+            {
+                "status": status,
+                "label": labels.label(labels.SITE_STATUS, status).lower()
+                if status
+                else "status not given",
+                "count": count,
+            }
+            for status, count in counts
+        ]
+
+    @property
+    def sites_text(self) -> str:
+        """ "1,148 sites: 700 recruiting, 393 suspended, 55 status not given"."""
+        total = f"{self.locations_count:,} site{'' if self.locations_count == 1 else 's'}"
+        counts = self.site_status_counts
+        if not counts or [c["status"] for c in counts] == [""]:
+            return total
+        return total + ": " + ", ".join(f"{c['count']:,} {c['label']}" for c in counts)
 
     @property
     def phase_display(self) -> str:
         return " / ".join(self.phase_labels) or "—"
+
+
+class TrialAlias(models.Model):
+    """An old NCT ID of a study (``nctIdAliases``): the registry answers it with a 301 to
+    the current ID, and so do we. Written by the sync with the trial."""
+
+    alias = models.CharField("NCT ID alias", max_length=11, unique=True)
+    nct_id = models.CharField("current NCT ID", max_length=11, db_index=True)
+
+    class Meta:
+        verbose_name = "NCT ID alias"
+        verbose_name_plural = "NCT ID aliases"
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.nct_id}"
+
+
+def trials_by_nct_id(nct_ids) -> dict:
+    """``{requested NCT ID: Trial}`` for NCT_IDS, an alias resolving to its current trial.
+
+    One query whatever the IDs (a UNION of the unique-index lookup and the alias join), so
+    that a page's query count does not depend on which of its citations are old IDs."""
+    wanted = {str(n).strip().upper() for n in nct_ids if n}
+    if not wanted:
+        return {}
+    direct = Trial.objects.filter(nct_id__in=wanted).order_by()
+    aliased = Trial.objects.filter(
+        nct_id__in=TrialAlias.objects.filter(alias__in=wanted).values("nct_id")
+    ).order_by()
+    found = {}
+    for trial in direct.union(aliased):
+        for name in (trial.nct_id, *(trial.nct_id_aliases or [])):
+            if name in wanted:
+                found[name] = trial
+    return found
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The documented statuses, then any other status stored (the registry adds values):
+    the choices of every status filter (public listing, admin)."""
+    extra = [(v, labels.label(labels.STATUS, v)) for v in Trial.objects.undocumented_statuses()]
+    return [*OverallStatus.choices, *extra]
+
+
+def current_nct_id(nct_id: str) -> str | None:
+    """The current NCT ID of an alias, or None if NCT_ID is no known alias."""
+    return TrialAlias.objects.filter(alias=nct_id).values_list("nct_id", flat=True).first()
 
 
 class TrialQueryForm(WagtailAdminModelForm):
@@ -283,6 +511,25 @@ class TrialQuery(models.Model):
         return params
 
 
+class TrialQueryMatch(models.Model):
+    """A study a saved query matched when last synced (NCT IDs as the registry returned
+    them). The sync compares it with what the query matches now: a study that left the
+    query (its status no longer passes the query's status filter) is re-fetched by ID,
+    so that it does not stay listed as recruiting forever."""
+
+    query = models.ForeignKey(TrialQuery, on_delete=models.CASCADE, related_name="matches")
+    nct_id = models.CharField("NCT ID", max_length=11)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["query", "nct_id"], name="trials_query_match_unique")
+        ]
+        verbose_name = "registry query match"
+
+    def __str__(self) -> str:
+        return f"{self.query_id}: {self.nct_id}"
+
+
 class TrialSyncRun(models.Model):
     """One run of the registry sync: what it fetched and wrote, and why it stopped."""
 
@@ -352,6 +599,17 @@ class TrialSyncRun(models.Model):
     @classmethod
     def last_success(cls):
         return cls.objects.filter(status=cls.Status.SUCCEEDED).order_by("-started").first()
+
+
+class SyncWatermark(models.Model):
+    """Where an incremental source of the sync starts next time (the whole-registry
+    mirror's; saved queries keep theirs on TrialQuery.last_synced)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    synced_from = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.synced_from:%Y-%m-%d %H:%M}"
 
 
 class SyncLease(models.Model):

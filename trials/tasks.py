@@ -11,8 +11,19 @@ logger = logging.getLogger("trials.sync")
 def refresh_trials() -> str:
     """The daily "Refresh trials" schedule: an incremental sync of every active query and
     every cited trial. A failed run raises, so that django-q2 lists the task as failed."""
+    return _scheduled_run()
+
+
+def refresh_all_trials() -> str:
+    """The weekly "Refresh trials (full)" schedule: every stored trial re-fetched, so that
+    a status the registry changed without posting an update date is never more than a
+    week old."""
+    return _scheduled_run(stored=True)
+
+
+def _scheduled_run(**options) -> str:
     try:
-        run = run_sync(trigger="schedule")
+        run = run_sync(trigger="schedule", **options)
     except SyncAlreadyRunning as exc:
         logger.info("Refresh trials skipped: %s", exc)
         return f"Skipped: {exc}"

@@ -2,11 +2,19 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
-from trials.models import OverallStatus, Phase, Trial, TrialSyncRun
+from trials.models import (
+    OverallStatus,
+    Phase,
+    Trial,
+    TrialSyncRun,
+    current_nct_id,
+    status_choices,
+)
 
 PER_PAGE = 20
 COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
@@ -24,9 +32,16 @@ LIST_FIELDS = [
     "conditions",
     "lead_sponsor",
     "enrollment",
+    "enrollment_type",
     "start_date",
+    "start_date_type",
+    "last_known_status",
+    "status_verified_date",
+    "has_results",
+    "results_first_posted",
     "last_update_posted",
     "missing_from_registry",
+    "nct_id_aliases",
 ]
 
 
@@ -46,6 +61,10 @@ class TrialFilterForm(forms.Form):
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *status_choices()]
 
     def filter(self, queryset):
         data = self.cleaned_data
@@ -75,9 +94,12 @@ class CappedPaginator(Paginator):
 
 
 def _attach_citations(trials) -> None:
-    pages = citing_pages([t.nct_id for t in trials])
+    """Pages citing each trial, by its current NCT ID or an old one (alias)."""
+    names = {t.nct_id: [t.nct_id, *(t.nct_id_aliases or [])] for t in trials}
+    pages = citing_pages([n for group in names.values() for n in group])
     for trial in trials:
-        trial.citing_pages = pages.get(trial.nct_id, [])
+        found = [p for n in names[trial.nct_id] for p in pages.get(n, [])]
+        trial.citing_pages = list({p.url: p for p in found}.values())
 
 
 def trial_list(request):
@@ -112,6 +134,12 @@ def trial_detail(request, nct_id: str):
     canonical = nct_id.upper()
     if canonical != nct_id:
         return redirect("trials:detail", nct_id=canonical, permanent=True)
-    trial = get_object_or_404(Trial.objects.defer("raw", "search_text"), nct_id=nct_id)
+    trial = Trial.objects.defer("raw", "search_text").filter(nct_id=nct_id).first()
+    if trial is None:
+        # An old NCT ID of a study: send readers (and search engines) to the current one.
+        target = current_nct_id(nct_id)
+        if target:
+            return redirect("trials:detail", nct_id=target, permanent=True)
+        raise Http404("No trial with this NCT ID")
     _attach_citations([trial])
     return render(request, "trials/trial_detail.html", {"trial": trial})

@@ -27,7 +27,13 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
-from trials.models import OverallStatus, Phase, Trial, TrialQuery, TrialSyncRun
+from trials.models import (
+    Phase,
+    Trial,
+    TrialQuery,
+    TrialSyncRun,
+    status_choices,
+)
 
 REGISTRY_MENU_HOOK = "register_trials_registry_menu_item"
 STALE_AFTER = timezone.timedelta(hours=36)  # a daily sync that has not succeeded since
@@ -60,7 +66,7 @@ def view_permission_only(model):
 
 class TrialFilterSet(WagtailFilterSet):
     overall_status = django_filters.ChoiceFilter(
-        label="Status", choices=OverallStatus.choices, empty_label="Any status"
+        label="Status", choices=status_choices, empty_label="Any status"
     )
     phase = django_filters.ChoiceFilter(
         label="Phase", choices=Phase.choices, method="filter_phase", empty_label="Any phase"
@@ -94,7 +100,7 @@ class TrialChooserFilterForm(BaseFilterForm):
         widget=forms.TextInput(attrs={"placeholder": "NCT ID, title, condition…"}),
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *OverallStatus.choices]
+        label="Status", required=False, choices=lambda: [("", "Any status"), *status_choices()]
     )
 
     def filter(self, objects):
@@ -151,16 +157,29 @@ class TrialViewSet(SnippetViewSet):
         "brief_title",
         "official_title",
         "overall_status",
+        "last_known_status",
+        "status_verified_date",
+        "why_stopped",
         "phases",
         "study_type",
         "conditions",
         "interventions",
         "lead_sponsor",
+        "collaborators",
         "enrollment",
+        "enrollment_type",
         "start_date",
+        "start_date_type",
         "primary_completion_date",
+        "primary_completion_date_type",
         "completion_date",
+        "completion_date_type",
+        "has_results",
+        "results_first_posted",
+        "secondary_ids",
+        "nct_id_aliases",
         "locations_count",
+        "site_statuses",
         "countries",
         "last_update_posted",
         "first_seen",

@@ -20,7 +20,7 @@ from people.api import (
     person_representation,
     rendition_prefetch,
 )
-from trials.models import Trial
+from trials.models import Trial, trials_by_nct_id
 
 # Rendition name -> Wagtail filter spec, for an explainer's hero image.
 HERO_RENDITIONS = {
@@ -71,7 +71,7 @@ def prepare_explainers(pages, fields=BODY_READERS) -> None:
     reads_body = bool(BODY_READERS & set(fields))
     listed = {nct_id for page in pages if reads_body for nct_id in trial_list_ids(page)}
     wanted = {c.nct_id for c in citations} | listed
-    trials = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=wanted)} if wanted else {}
+    trials = trials_by_nct_id(wanted)  # an alias resolves to its current trial
     for citation in citations:
         citation._trial = trials.get(citation.nct_id)
     for page in pages:
@@ -98,7 +98,7 @@ def page_trials(page) -> dict[str, Trial]:
         page._api_trials = {c.nct_id: c.trial for c in citations if c.trial is not None}
         missing = set(trial_list_ids(page)) - page._api_trials.keys()
         if missing:
-            page._api_trials.update({t.nct_id: t for t in Trial.objects.filter(nct_id__in=missing)})
+            page._api_trials.update(trials_by_nct_id(missing))
     return page._api_trials
 
 
@@ -113,6 +113,17 @@ def public_person(person, context):
     if person is None or not person.live:
         return None
     return person_representation(person, context)
+
+
+def signed_off_reviewer(reviewer, context):
+    """A reviewer as their sign-off froze them; ``profile`` only while they are published."""
+    if reviewer is None:
+        return None
+    return {
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "profile": public_person(reviewer.profile, context),
+    }
 
 
 def live_authors(page) -> list:
@@ -210,20 +221,34 @@ class CitedTrialsField(PageField):
 
 
 class ReviewField(PageField):
-    """The review record: who approved each stage and when, last and next review."""
+    """The review record: who approved each stage and when, last and next review.
+
+    Names and credentials are the sign-offs' own (frozen at approval). ``status`` says
+    what the record covers: ``reviewed`` (the published version), ``updated_since_review``
+    (a later version was published without review) or ``not_reviewed``.
+    """
 
     def to_representation(self, page):
         record = page_review(page)
+        if record.covers_live_version:
+            status = "reviewed"
+        elif record.exists:
+            status = "updated_since_review"
+        else:
+            status = "not_reviewed"
         return {
+            "status": status,
             "stages": [
                 {
                     "name": stage.stage_name,
-                    "reviewer": public_person(stage.person, self.context),
+                    "reviewer": signed_off_reviewer(stage.reviewer, self.context),
                     "approved_at": stage.approved_at.isoformat() if stage.approved_at else None,
                 }
                 for stage in record.stages
             ],
-            "medically_reviewed_by": public_person(record.medically_reviewed_by, self.context),
+            "medically_reviewed_by": signed_off_reviewer(
+                record.medically_reviewed_by, self.context
+            ),
             "medically_reviewed_at": (
                 record.medically_reviewed_at.isoformat() if record.medically_reviewed_at else None
             ),

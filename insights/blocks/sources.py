@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from trials.models import OverallStatus, Phase, Trial
+from trials.models import OverallStatus, Phase, trials_by_nct_id
 
 from .base import DOI_RE, PMID_RE, struct_error, validate_nct_id
 
@@ -44,7 +44,7 @@ class TrialListBlock(blocks.StructBlock):
         ids = list(dict.fromkeys(value["nct_ids"]))
         known = (parent_context or {}).get("trials_by_nct")
         if known is None:
-            known = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=ids)}
+            known = trials_by_nct_id(ids)
         context["trial_rows"] = [trial_row(nct_id, known.get(nct_id)) for nct_id in ids]
         return context
 

@@ -2,7 +2,7 @@
 
 # The editorial review's models live in insights.review (see docs/review-workflow.md);
 # importing them here registers them with the app and keeps them importable from here.
-from insights.review.flags import RegistryCheckFlag
+from insights.review.flags import RegistryCheckFlag, ReReviewFlag
 from insights.review.records import CompletedReview, StageSignOff
 from insights.review.tasks import (
     MedicalAccuracyTask,
@@ -11,12 +11,12 @@ from insights.review.tasks import (
     ReviewTaskState,
 )
 
+from .boxes import people_boxes
 from .explainer import (
     DISCLAIMER_REQUIRED_MESSAGE,
     ExplainerPage,
     ExplainerPageForm,
     ExplainerPageTopic,
-    people_boxes,
 )
 from .index import InsightsIndexPage
 from .relations import ExplainerPageAuthor, ExplainerTrialCitation, attach_trials
@@ -32,6 +32,7 @@ __all__ = [
     "InsightsIndexPage",
     "MedicalAccuracyTask",
     "PrimaryResearchTask",
+    "ReReviewFlag",
     "RegistryCheckFlag",
     "RegistryVerificationTask",
     "ReviewTaskState",

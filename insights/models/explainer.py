@@ -20,8 +20,9 @@ from wagtail.search import index
 
 from insights import review_record
 from insights.blocks import NCT_ID_RE, ExplainerBodyBlock
-from people.models import Person, Role
+from people.models import Person
 
+from .boxes import people_boxes
 from .relations import ExplainerTrialCitation, attach_trials
 
 WORDS_PER_MINUTE = 200
@@ -202,12 +203,29 @@ class ExplainerPage(Page):
         self.refresh_derived_fields()
         return super().save(*args, **kwargs)
 
-    def save_revision(self, *args, **kwargs):
+    def save_revision(self, user=None, *args, **kwargs):
+        from insights.review.editing import reuse_reviewed_revision, revision_under_review
+
         self.refresh_derived_fields()
         # Saving a revision publishes nothing: the publish-only checks wait for publish().
         self._saving_revision = True
         try:
-            return super().save_revision(*args, **kwargs)
+            if kwargs.get("clean", True):
+                self.full_clean()
+            kwargs["clean"] = False
+            overwrite = kwargs.get("overwrite_revision")
+            # In review, a version that says what the reviewed one says is no edit.
+            reviewed = reuse_reviewed_revision(self, user, overwrite)
+            if reviewed is not None:
+                return reviewed
+            if overwrite is not None and overwrite.user_id != (user and user.pk):
+                under_review = revision_under_review(self)
+                if under_review is not None and under_review.pk == overwrite.pk:
+                    # A reviewer's autosave after a content-equal save (which kept the
+                    # reviewed revision): their change is a new revision, never an
+                    # overwrite of someone else's reviewed one.
+                    kwargs["overwrite_revision"] = None
+            return super().save_revision(user, *args, **kwargs)
         finally:
             del self._saving_revision
 
@@ -217,6 +235,11 @@ class ExplainerPage(Page):
         obj = super().with_content_json(content)
         obj._built_from_revision = True
         return obj
+
+    def permissions_for_user(self, user):
+        from insights.review.permissions import ExplainerPermissionTester
+
+        return ExplainerPermissionTester(user, self)
 
     # Validation -------------------------------------------------------------------------
 
@@ -247,12 +270,16 @@ class ExplainerPage(Page):
         ]
 
     def ordered_authors(self) -> list[Person]:
-        """The authors in editor order, with photos and their renditions prefetched."""
+        """The published authors in editor order, with photos and renditions prefetched.
+
+        An unpublished person is in no byline, box or JSON-LD (the API's rule too).
+        """
         return [
             link.person
             for link in self.authors.select_related("person", "person__photo")
             .prefetch_related("person__photo__renditions")
             .order_by("sort_order")
+            if link.person.live
         ]
 
     def citations_with_trials(self) -> list["ExplainerTrialCitation"]:
@@ -352,37 +379,9 @@ class ExplainerPage(Page):
             trials_by_nct={c.nct_id: c.trial for c in citations if c.trial is not None},
             topics=topics,
             people_boxes=people_boxes(authors, record),
+            reviewed_on=record.last_reviewed if record.covers_live_version else None,
             previous_explainer=self.previous_explainer,
             next_explainer=self.next_explainer,
             json_ld=self.json_ld(authors=authors, record=record, topics=topics),
         )
         return context
-
-
-def people_boxes(authors, record) -> list[tuple[str, Person]]:
-    """(box heading, person) for the authors, the reviewers, then the editorial leads.
-
-    The founder and the technical lead appear on every explainer (as on the reference
-    page): they answer for the platform and its registry data.
-    """
-    boxes, seen = [], set()
-
-    def add(heading, person):
-        if person is not None and person.pk not in seen:
-            seen.add(person.pk)
-            boxes.append((heading, person))
-
-    leads = Person.objects.filter(
-        live=True, role__in=[Role.FOUNDER, Role.TECHNICAL_REVIEW]
-    ).select_related("photo")
-    leads = sorted(leads, key=lambda p: (p.role != Role.FOUNDER, p.name))
-    for person in leads:
-        if person.role == Role.FOUNDER:
-            add(person.role_label, person)
-    for person in authors:
-        add(person.role_label, person)
-    for person in record.reviewers:
-        add(person.role_label, person)
-    for person in leads:
-        add(person.role_label, person)
-    return boxes

@@ -7,7 +7,7 @@ from wagtail.models import Orderable
 
 from insights.blocks import validate_nct_id
 from people.models import Person
-from trials.models import OverallStatus, Phase, Trial
+from trials.models import OverallStatus, Phase, Trial, trials_by_nct_id
 
 
 class ExplainerPageAuthor(Orderable):
@@ -61,7 +61,7 @@ class ExplainerTrialCitation(Orderable):
     def trial(self) -> Trial | None:
         """The registry row for this NCT ID, or None if it is not in the Trial table."""
         if not hasattr(self, "_trial"):
-            self._trial = Trial.objects.filter(nct_id=self.nct_id).first()
+            self._trial = trials_by_nct_id([self.nct_id]).get(self.nct_id)
         return self._trial
 
     @property
@@ -72,6 +72,6 @@ class ExplainerTrialCitation(Orderable):
 def attach_trials(citations) -> None:
     """Fetch the Trial rows of CITATIONS in one query and attach them (None if missing)."""
     ids = {c.nct_id for c in citations}
-    found = {t.nct_id: t for t in Trial.objects.filter(nct_id__in=ids)} if ids else {}
+    found = trials_by_nct_id(ids)  # an alias resolves to its current trial
     for citation in citations:
         citation._trial = found.get(citation.nct_id)

@@ -1,5 +1,14 @@
 """Approvals belong to a revision: editing a page in review restarts the review.
 
+Only an edit of *content* counts. While a review is in progress, saving a version whose
+content equals the revision under review (a reviewer's autosave, a field comment, an
+editor form that round-trips content created elsewhere, "Save draft" with nothing
+changed) saves no new revision at all: comments are stored, nothing restarts, and
+whoever saved it did not "edit" the page (``reuse_reviewed_revision``). Content is
+compared by ``review_content``: the revision's data without metadata (latest revision,
+timestamps, publication state, comments) and without editor noise (block ids, rich text
+block keys, child ordering numbers).
+
 A new revision of an explainer whose review is in progress:
 - with no approval yet (stage 1 open), the open stage simply reviews the new revision;
 - after any approval, the approvals no longer describe what would be published, so the
@@ -12,10 +21,131 @@ latest revision) is refused, so an approval can never silently cover changed con
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.log_actions import log
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Page, TaskState, WorkflowState
+
+# Page fields that describe a revision or the page's place and state, not what it says.
+CONTENT_PAGE_FIELDS = {
+    "title",
+    "slug",
+    "seo_title",
+    "search_description",
+    "go_live_at",
+    "expire_at",
+}
+NOT_CONTENT = {f.name for f in Page._meta.get_fields() if getattr(f, "concrete", False)} - (
+    CONTENT_PAGE_FIELDS
+) | {
+    "pk",
+    "page_ptr",
+    "comments",
+    "wagtail_admin_comments",
+    "reading_time_minutes",  # derived from the body
+}
+BLOCK_KEY_RE = re.compile(r'\s+data-block-key="[^"]*"')
+
+
+def _normalised(value):
+    if isinstance(value, str):
+        stripped = value.lstrip()
+        if stripped[:1] == "[" and stripped[1:3] in ('{"', "{ ", "]"):
+            try:
+                return _normalised(json.loads(value))
+            except ValueError:
+                pass
+        return BLOCK_KEY_RE.sub("", value)
+    if isinstance(value, list):
+        return [_normalised(item) for item in value]
+    if isinstance(value, dict):
+        stream_child = "type" in value and "value" in value
+        return {
+            key: _normalised(item)
+            for key, item in value.items()
+            if not (stream_child and key == "id")
+        }
+    return value
+
+
+def _child_rows(rows):
+    """Child relation rows (authors, citations, topics) compared by content and position."""
+    return [
+        {
+            key: _normalised(value)
+            for key, value in row.items()
+            if key not in ("pk", "id", "page", "content_object", "sort_order")
+        }
+        for row in rows
+    ]
+
+
+def review_content(content: dict) -> dict:
+    """What a revision says, for comparing versions under review (see the module doc)."""
+    result = {}
+    for key, value in (content or {}).items():
+        if key in NOT_CONTENT:
+            continue
+        if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+            result[key] = _child_rows(value)
+        else:
+            result[key] = _normalised(value)
+    return result
+
+
+def same_content(first, second) -> bool:
+    """True when two revisions (or their content dicts) say the same thing."""
+    first = getattr(first, "content", first)
+    second = getattr(second, "content", second)
+    return review_content(first) == review_content(second)
+
+
+def revision_under_review(page):
+    """The revision PAGE's in-progress editorial review is deciding on, or None."""
+    from insights.review.tasks import ReviewStage
+
+    if page.pk is None:
+        return None
+    workflow_state = (
+        WorkflowState.objects.for_instance(page)
+        .filter(status=WorkflowState.STATUS_IN_PROGRESS)
+        .select_related("current_task_state__revision", "current_task_state__task")
+        .first()
+    )
+    current = workflow_state.current_task_state if workflow_state else None
+    if current is None or not isinstance(current.task.specific, ReviewStage):
+        return None
+    return current.revision
+
+
+def reuse_reviewed_revision(page, user, overwrite_revision=None):
+    """If PAGE's new content equals the revision under review, keep that revision.
+
+    Returns the revision under review (after storing new comments) when nothing but
+    metadata or comments changed, else None (the caller saves a new revision). An
+    overwrite of the revision under review by someone else becomes a new revision: the
+    reviewed version is never changed in place.
+    """
+    from wagtail.models.pages import COMMENTS_RELATION_NAME
+
+    reviewed = revision_under_review(page)
+    if reviewed is None or reviewed.pk != page.latest_revision_id:
+        return None
+    if overwrite_revision is not None and overwrite_revision.pk != reviewed.pk:
+        return None
+    if not same_content(page.serializable_data(), reviewed.content):
+        return None
+    comments = getattr(page, COMMENTS_RELATION_NAME)
+    new_comments = list(comments.filter(pk__isnull=True))
+    for comment in new_comments:
+        comment.revision_created = reviewed
+        comment.save()
+    page.latest_revision = reviewed
+    page.save(update_fields=[COMMENTS_RELATION_NAME], clean=False)
+    return reviewed
 
 
 def _display_name(user) -> str:

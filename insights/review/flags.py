@@ -42,6 +42,50 @@ class RegistryCheckFlag(models.Model):
         return f"{self.nct_id}: {self.reason}"
 
 
+class ReReviewFlag(models.Model):
+    """A live or in-review explainer whose media changed after review ("re-review needed").
+
+    Raised when a superuser (or a script) changes the file, title or alt text of an image
+    or document the page shows (``insights.review.media``); resolved by the page's next
+    completed review. ``source`` names what changed (``image:12``, ``document:3``).
+    """
+
+    page = models.ForeignKey(
+        "insights.ExplainerPage", on_delete=models.CASCADE, related_name="re_review_flags"
+    )
+    source = models.CharField(max_length=60)
+    reason = models.TextField()
+    flagged_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-flagged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "source"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_re_review_flag_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def flag_for_re_review(page, source: str, reason: str) -> ReReviewFlag:
+    """Flag PAGE "re-review needed" because of SOURCE (one open flag per page and source)."""
+    flag, _ = ReReviewFlag.objects.update_or_create(
+        page_id=page.pk,
+        source=source,
+        resolved_at=None,
+        defaults={"reason": reason, "flagged_at": timezone.now()},
+    )
+    return flag
+
+
 def flag_explainers_citing(nct_id: str, reason: str) -> int:
     """Flag every live explainer citing NCT_ID as "registry check needed"; return how many.
 
@@ -67,9 +111,13 @@ def flag_explainers_citing(nct_id: str, reason: str) -> int:
 
 
 def resolve_registry_flags(page, user=None) -> int:
-    """Close PAGE's open flags (its registry verification was just approved)."""
+    """Close PAGE's open flags (its review, ending in registry verification, completed)."""
+    now = timezone.now()
+    ReReviewFlag.objects.filter(page=page, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=user
+    )
     return RegistryCheckFlag.objects.filter(page=page, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=user
+        resolved_at=now, resolved_by=user
     )
 
 

@@ -18,9 +18,16 @@ from insights.review import stages
 class CompletedReview(models.Model):
     """One revision of an explainer that passed all three stages and was published."""
 
+    # A reviewed page deleted by a superuser keeps its reviews: the link goes, the title
+    # and id stay (``page_title``, ``page_pk``), beside the audit log's deletion entry.
     page = models.ForeignKey(
-        "insights.ExplainerPage", on_delete=models.CASCADE, related_name="completed_reviews"
+        "insights.ExplainerPage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="completed_reviews",
     )
+    page_pk = models.PositiveIntegerField(null=True, editable=False)
+    page_title = models.CharField(max_length=255, blank=True)
     revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -43,7 +50,9 @@ class CompletedReview(models.Model):
         permissions = [("view_review_reports", "Can see the editorial review queues and reports")]
 
     def __str__(self) -> str:
-        return f"Review of page {self.page_id} completed {self.completed_at:%Y-%m-%d}"
+        return (
+            f"Review of page {self.page_pk or self.page_id} completed {self.completed_at:%Y-%m-%d}"
+        )
 
 
 class StageSignOff(models.Model):
@@ -96,6 +105,8 @@ def record_completed_review(workflow_state, revision) -> CompletedReview:
     )
     review = CompletedReview.objects.create(
         page_id=workflow_state.object_id,
+        page_pk=int(workflow_state.object_id),
+        page_title=revision.object_str,
         revision=revision,
         workflow_state=workflow_state,
         completed_at=timezone.now(),
@@ -125,3 +136,31 @@ def record_completed_review(workflow_state, revision) -> CompletedReview:
         )
     StageSignOff.objects.bulk_create(sign_offs)
     return review
+
+
+def keep_reviews_of_deleted_page(sender, instance, **kwargs):
+    """``pre_delete`` receiver for explainers: reviews outlive the page, with a trace.
+
+    Runs on every deletion path (admin views, bulk actions, the shell): the completed
+    reviews keep the page's id and title, and the audit log records the deletion with
+    how many reviews it had (the log entry survives the page).
+    """
+    from wagtail.log_actions import log
+
+    reviews = CompletedReview.objects.filter(page_id=instance.pk)
+    count = reviews.count()
+    if not count:
+        return
+    reviews.filter(page_pk__isnull=True).update(page_pk=instance.pk)
+    reviews.filter(page_title="").update(page_title=instance.title)
+    log(
+        instance=instance,
+        action="insights.review.deleted",
+        data={
+            "reason": (
+                f"“{instance.title}” was deleted; its {count} completed review(s) are kept "
+                "on record."
+            ),
+            "completed_reviews": list(reviews.values_list("pk", flat=True)),
+        },
+    )

@@ -3,6 +3,7 @@
 - Review queue: explainers waiting at each stage, with how long they have waited.
 - Overdue reviews: live explainers whose next review date has passed (or never reviewed).
 - Registry check needed: live explainers citing a trial whose registry entry changed.
+- Re-review needed: explainers whose images or documents changed after review.
 
 Each view costs a fixed number of queries whatever the number of pages listed.
 """
@@ -145,6 +146,22 @@ class RegistryChecksView(ReviewReportView):
         from insights.review.flags import RegistryCheckFlag
 
         flags = RegistryCheckFlag.objects.filter(resolved_at__isnull=True).select_related("page")
+        context = super().get_context_data(**kwargs)
+        context.update(flags=list(flags))
+        return context
+
+
+class ReReviewsView(ReviewReportView):
+    """Explainers flagged "re-review needed" (their media changed), newest flag first."""
+
+    page_title = "Re-review needed"
+    template_name = "insights/review/reports/re_reviews.html"
+    header_icon = "warning"
+
+    def get_context_data(self, **kwargs):
+        from insights.review.flags import ReReviewFlag
+
+        flags = ReReviewFlag.objects.filter(resolved_at__isnull=True).select_related("page")
         context = super().get_context_data(**kwargs)
         context.update(flags=list(flags))
         return context

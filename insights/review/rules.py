@@ -1,13 +1,20 @@
 """Who may decide a review stage: separation of duties and the link to a Person.
 
 Two kinds of reasons stop an approval:
-- *barriers* (separation of duties): the user submitted or last edited the revision, or
-  already approved another stage of it. The approve action is hidden for them.
+- *barriers* (separation of duties): the user submitted or last edited the revision, is a
+  credited author of the page, or already approved another stage of it. The approve
+  action is hidden for them, the POST is refused and they are not e-mailed to approve.
 - *blockers*: the user has no linked Person, or an automatic check failed. Approve stays
   visible so the approval screen can say what must be fixed; the POST is refused.
+
+Separation of duties is computed ONCE, here (``duty_conflicts``), and read by the task's
+``get_actions`` and ``on_action`` and by the notifications. Accounts sharing an e-mail
+address count as one person: a conflict of one is a conflict of all.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -23,30 +30,112 @@ def person_for(user):
     return Person.objects.filter(user=user).first()
 
 
-def separation_barrier(task_state, user) -> str | None:
-    """Why USER may not approve TASK_STATE under separation of duties, or None."""
+def normalised_email(address) -> str:
+    return (address or "").strip().lower()
+
+
+@dataclass
+class DutyConflicts:
+    """The people who may not approve one task state, each with the reason."""
+
+    # (user id, reason) in the order the rules are listed; e-mails of those users.
+    conflicts: list[tuple[int, str]] = field(default_factory=list)
+    emails: dict[int, str] = field(default_factory=dict)
+
+    def reason_for(self, user) -> str | None:
+        """Why USER may not approve, or None (the same person under any shared e-mail)."""
+        email = normalised_email(getattr(user, "email", ""))
+        for user_id, reason in self.conflicts:
+            if user_id == user.pk:
+                return reason
+            if email and self.emails.get(user_id) == email:
+                return f"{reason} (an account with your e-mail address {email})"
+        return None
+
+    def barred(self) -> Q:
+        """A Q matching every account that may not approve (for notification recipients)."""
+        query = Q(pk__in=[user_id for user_id, _ in self.conflicts])
+        for email in {e for e in self.emails.values() if e}:
+            query |= Q(email__iexact=email)
+        return query
+
+
+def credited_author_users(task_state) -> set[int]:
+    """User ids of the Persons credited as authors of the revision under review or the page."""
+    from insights.models import ExplainerPageAuthor
+    from people.models import Person
+
+    content = task_state.revision.content or {}
+    person_ids = {a.get("person") for a in content.get("authors") or [] if isinstance(a, dict)} - {
+        None
+    }
+    page_id = task_state.workflow_state.object_id
+    person_ids |= set(
+        ExplainerPageAuthor.objects.filter(page_id=page_id).values_list("person_id", flat=True)
+    )
+    return set(
+        Person.objects.filter(pk__in=person_ids, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def duty_conflicts(task_state) -> DutyConflicts:
+    """Everyone separation of duties keeps from approving TASK_STATE, and why."""
+    from django.contrib.auth import get_user_model
     from wagtail.models import TaskState
 
     workflow_state = task_state.workflow_state
     revision = task_state.revision
-    if workflow_state.requested_by_id is not None and workflow_state.requested_by_id == user.pk:
-        return "You submitted this page for review, so someone else must approve it."
-    if revision.user_id is not None and revision.user_id == user.pk:
-        return "You made the latest edit to this page, so someone else must approve it."
-    other_stage = (
+    conflicts: list[tuple[int, str]] = []
+    if workflow_state.requested_by_id is not None:
+        conflicts.append(
+            (
+                workflow_state.requested_by_id,
+                "You submitted this page for review, so someone else must approve it.",
+            )
+        )
+    if revision.user_id is not None:
+        conflicts.append(
+            (
+                revision.user_id,
+                "You made the latest edit to this page, so someone else must approve it.",
+            )
+        )
+    for user_id in sorted(credited_author_users(task_state)):
+        conflicts.append(
+            (
+                user_id,
+                "You are credited as an author of this page, so you may approve no stage of it.",
+            )
+        )
+    approvals = (
         TaskState.objects.filter(
-            revision_id=revision.pk, status=TaskState.STATUS_APPROVED, finished_by=user
+            revision_id=revision.pk, status=TaskState.STATUS_APPROVED, finished_by__isnull=False
         )
         .exclude(task_id=task_state.task_id)
         .select_related("task")
-        .first()
+        .order_by("finished_at")
     )
-    if other_stage is not None:
-        return (
-            f"You already approved “{other_stage.task.name}” for this revision; "
-            "each stage needs a different person."
+    for approval in approvals:
+        conflicts.append(
+            (
+                approval.finished_by_id,
+                f"You already approved “{approval.task.name}” for this revision; "
+                "each stage needs a different person.",
+            )
         )
-    return None
+    user_ids = {user_id for user_id, _ in conflicts}
+    emails = {
+        pk: normalised_email(email)
+        for pk, email in get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email")
+    }
+    return DutyConflicts(conflicts=conflicts, emails=emails)
+
+
+def separation_barrier(task_state, user) -> str | None:
+    """Why USER may not approve TASK_STATE under separation of duties, or None."""
+    return duty_conflicts(task_state).reason_for(user)
 
 
 def approval_blockers(task, task_state, user, checks=None) -> list[str]:
@@ -68,14 +157,4 @@ def approval_blockers(task, task_state, user, checks=None) -> list[str]:
 
 def users_barred_from(task_state):
     """A Q matching users who may not approve TASK_STATE (for notification recipients)."""
-    from wagtail.models import TaskState
-
-    barred = Q(pk__in=[])
-    if task_state.workflow_state.requested_by_id:
-        barred |= Q(pk=task_state.workflow_state.requested_by_id)
-    if task_state.revision.user_id:
-        barred |= Q(pk=task_state.revision.user_id)
-    approvers = TaskState.objects.filter(
-        revision_id=task_state.revision_id, status=TaskState.STATUS_APPROVED
-    ).values("finished_by")
-    return barred | Q(pk__in=approvers)
+    return duty_conflicts(task_state).barred()

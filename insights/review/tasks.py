@@ -44,9 +44,26 @@ class ReviewTaskState(TaskState):
         verbose_name_plural = "review stage states"
 
 
-class DecisionForm(forms.Form):
-    """The comment every review decision carries (approve or request changes)."""
+PAGE_CHANGED_MESSAGE = "This page changed since you opened it"
 
+
+class DecisionForm(forms.Form):
+    """What every review decision carries: a comment, and the version the reviewer saw.
+
+    ``revision`` is the id of the revision the decision screen showed (a hidden field the
+    template fills in); a decision on a page that changed since is refused.
+    """
+
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "This decision does not say which version of the page you reviewed. "
+            "Reload the page and decide again.",
+            "invalid": "This decision does not say which version of the page you reviewed. "
+            "Reload the page and decide again.",
+        },
+    )
     comment = forms.CharField(
         label="Comment",
         widget=forms.Textarea({"rows": 4}),
@@ -190,11 +207,21 @@ class ReviewStage:
     # Deciding ---------------------------------------------------------------------------
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        form = self.get_form_for_action(action_name)(data={"comment": kwargs.get("comment", "")})
+        # ``revision``: the version the decision screen showed. Admin paths always send it
+        # (the form requires it); a caller in the shell deciding on the current version
+        # may leave it out.
+        shown = kwargs.get("revision")
         try:
             with transaction.atomic():
                 locked = self._lock(task_state)
+                form = DecisionForm(
+                    data={
+                        "comment": kwargs.get("comment", ""),
+                        "revision": locked.revision_id if shown in (None, "") else shown,
+                    }
+                )
                 self._refuse_if_not_open(locked, user, action_name, form)
+                self._refuse_if_changed_since_shown(locked, form.cleaned_data["revision"])
                 comment = form.cleaned_data["comment"]
                 if action_name == "reject":
                     locked.reject(user=user, comment=comment)
@@ -243,7 +270,13 @@ class ReviewStage:
                 "The page was edited after this step started; decide on the latest version."
             )
         if not form.is_valid():
-            raise ReviewRefused(" ".join(form.errors.get("comment", ["Invalid decision."])))
+            errors = [e for field in ("comment", "revision") for e in form.errors.get(field, [])]
+            raise ReviewRefused(" ".join(errors or ["Invalid decision."]))
+
+    def _refuse_if_changed_since_shown(self, task_state, shown_revision_id):
+        if shown_revision_id == task_state.revision_id:
+            return
+        raise ReviewRefused(page_changed_message(task_state, shown_revision_id))
 
     def _log_refusal(self, task_state, user, action_name, reason):
         page = Page.objects.filter(pk=task_state.workflow_state.object_id).first()
@@ -260,6 +293,27 @@ class ReviewStage:
                 "reason": reason,
             },
         )
+
+
+def page_changed_message(task_state, shown_revision_id) -> str:
+    """The refusal of a decision taken on SHOWN_REVISION_ID, with a link to the changes."""
+    from django.urls import reverse
+    from wagtail.models import Revision
+
+    page_id = task_state.workflow_state.object_id
+    message = (
+        f"{PAGE_CHANGED_MESSAGE}: you were shown version {shown_revision_id}, and the "
+        f"review is now on version {task_state.revision_id}. Nothing was decided."
+    )
+    if Revision.objects.filter(pk=shown_revision_id, object_id=str(page_id)).exists():
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=[page_id, shown_revision_id, task_state.revision_id],
+        )
+        message += f" See what changed: {compare} — then reload the page and decide again."
+    else:
+        message += " Reload the page and decide again."
+    return message
 
 
 class PrimaryResearchTask(ReviewStage, GroupApprovalTask):

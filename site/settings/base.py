@@ -198,6 +198,14 @@ LOGGING = {
 # Wagtail
 WAGTAIL_SITE_NAME = "ClinicalMetric"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where readers reach the site: the default Wagtail Site's hostname and port follow it on
+# every migrate (home/site_address.py), so canonical URLs, og:url, JSON-LD, the sitemap and
+# e-mails name the real host.
+SITE_URL = env_str("SITE_URL", WAGTAILADMIN_BASE_URL)
+# Images and documents on reviewed explainers keep their file, title and alt text unless
+# a superuser changes them (insights/review/media.py; docs/review-workflow.md).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "insights.review.media.ProtectedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "insights.review.media.ProtectedDocumentForm"
 # Wagtail's database backend (PostgreSQL full text in production); see site/search_backend.py.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "site.search_backend"}}
 # Upload limits: Wagtail's own form validation answers with a form error naming the limit.
@@ -206,7 +214,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 10
 # Rendering decodes the whole bitmap: a small PNG of 11000x11000 pixels takes ~500 MB.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
@@ -248,7 +256,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # ClinicalTrials.gov registry sync
 CTGOV_API_URL = env_str("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
-CTGOV_REQUESTS_PER_SECOND = env_float("CTGOV_REQUESTS_PER_SECOND", 1.0)
+# 0.75/s = 45 a minute: under the ~50/minute at which clients report 429s.
+CTGOV_REQUESTS_PER_SECOND = env_float("CTGOV_REQUESTS_PER_SECOND", 0.75)
 CTGOV_TIMEOUT_CONNECT = env_float("CTGOV_TIMEOUT_CONNECT", 10.0)
 CTGOV_TIMEOUT_READ = env_float("CTGOV_TIMEOUT_READ", 60.0)
 CTGOV_MAX_RETRIES = env_int("CTGOV_MAX_RETRIES", 5)
@@ -257,6 +266,8 @@ CTGOV_BACKOFF_BASE = env_float("CTGOV_BACKOFF_BASE", 1.0)
 CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
 # The sync's database lease: renewed after every page, taken over when it expires.
 TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
+# Mirror the whole registry (~600,000 studies): a "whole registry" source in every run.
+TRIALS_MIRROR_REGISTRY = env_bool("TRIALS_MIRROR_REGISTRY", False)
 
 # /healthz answers 503 "degraded" when the worker's heartbeat is older than this.
 HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 300)

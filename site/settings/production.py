@@ -1,13 +1,17 @@
 """Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS; HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, require
+from .environment import env_bool, env_int, env_str, require
 
 _MODULE = "site.settings.production"
 
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY", _MODULE)
 ALLOWED_HOSTS = [h.strip() for h in require("ALLOWED_HOSTS", _MODULE).split(",") if h.strip()]
+# Public and admin addresses default to HTTPS on the first allowed host, never 127.0.0.1.
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+SITE_URL = env_str("SITE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_BASE_URL = SITE_URL
 
 STORAGES = {
     "default": {"BACKEND": "site.storage.CleaningFileSystemStorage"},

@@ -12,6 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CTGOV_API_URL = env_str("CTGOV_API_URL", "http://127.0.0.1:9/api/v2")
 CTGOV_REQUESTS_PER_SECOND = 0  # no politeness delay against the local fake server
 WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import PageLogEntry, TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from insights.models import (
@@ -180,7 +180,7 @@ def edit_form_data(page, **overrides):
         "body": body_form_data(page, overrides.pop("paragraph", None)),
         "authors": inline_formset(
             [
-                {"id": a.pk, "person": a.person_id, "ORDER": i + 1}
+                {"id": a.pk or "", "person": a.person_id, "ORDER": i + 1}
                 for i, a in enumerate(page.authors.all())
             ],
             initial=page.authors.count(),
@@ -189,7 +189,7 @@ def edit_form_data(page, **overrides):
         "trial_citations": inline_formset(
             [
                 {
-                    "id": c.pk,
+                    "id": c.pk or "",
                     "nct_id": c.nct_id,
                     "stated_status": c.stated_status,
                     "stated_phase": c.stated_phase,
@@ -238,15 +238,24 @@ def post_edit(client, page, *, action=None, extra=None, **overrides):
     return client.post(edit_url(page), data)
 
 
-def post_edit_decision(client, page, decision, comment="Checked."):
-    """Decide from the page editor (its action menu posts the edit form with the decision)."""
+def post_edit_decision(client, page, decision, comment="Checked.", shown=None):
+    """Decide from the page editor (its action menu posts the edit form with the decision).
+
+    SHOWN is the revision the editor and its decision modal showed (default: the one
+    under review, else the latest), posted as the editor does (``loaded_revision_id``)
+    and in the modal's data (``revision``).
+    """
+    state = open_state(page)
+    if shown is None:
+        shown = state.revision_id if state else reload(page).latest_revision_id
     return post_edit(
         client,
         page,
         action="action-workflow-action",
         extra={
+            "loaded_revision_id": str(shown),
             "workflow-action-name": decision,
-            "workflow-action-extra-data": json.dumps({"comment": comment}),
+            "workflow-action-extra-data": json.dumps({"comment": comment, "revision": shown}),
         },
     )
 
@@ -255,10 +264,152 @@ def workflow_action_url(page, task_state, decision):
     return reverse("wagtailadmin_pages:workflow_action", args=[page.pk, decision, task_state.pk])
 
 
-def post_dashboard_decision(client, page, task_state, decision, comment="Checked."):
-    """Decide from the dashboard's "Awaiting your review" modal (an XHR POST)."""
+def post_dashboard_decision(client, page, task_state, decision, comment="Checked.", revision=None):
+    """Decide from the dashboard's "Awaiting your review" modal (an XHR POST).
+
+    The modal's hidden ``revision`` is the version it showed: TASK_STATE's unless given.
+    """
     return client.post(
         workflow_action_url(page, task_state, decision),
-        {"comment": comment},
+        {"comment": comment, "revision": revision or task_state.revision_id},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
+
+
+# People in the admin ----------------------------------------------------------------------
+
+
+def person_form_data(person, **changes):
+    """The Person snippet's edit form as a browser posts it, with CHANGES applied."""
+    data = {
+        "name": person.name,
+        "initials": person.initials,
+        "role": person.role,
+        "job_title": person.job_title,
+        "credentials": person.credentials,
+        "bio": person.bio,
+        "photo": person.photo_id or "",
+        "links": streamfield([]),
+        "user": person.user_id or "",
+    }
+    data.update(changes)
+    return nested_form_data(data)
+
+
+def post_person(client, person, action="action-publish", **changes):
+    """Edit PERSON in the admin (publishing by default) as CLIENT's user."""
+    data = person_form_data(person, **changes)
+    if action:
+        data[action] = "1"
+    return client.post(reverse("wagtailsnippets_people_person:edit", args=[person.pk]), data)
+
+
+def public_views(client, page):
+    """What readers get of PAGE: (HTML, the JSON-LD in it, the API detail)."""
+    from bs4 import BeautifulSoup
+
+    page = reload(page)
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    json_ld = json.loads(soup.find("script", type="application/ld+json").string)
+    api = client.get(f"/api/v2/pages/{page.pk}/", HTTP_ACCEPT="application/json")
+    assert api.status_code == 200
+    return soup, json_ld, api.json()
+
+
+def review_as_read(client, page):
+    """The review record as each of HTML, JSON-LD and API shows it (comparable)."""
+    soup, json_ld, api = public_views(client, page)
+
+    def text(node):
+        return " ".join(node.get_text(" ").split()) if node else None
+
+    byline = soup.find("span", class_="byline-reviewers")
+    return {
+        "html_byline": text(byline),
+        "html_dates": text(soup.find("dl", class_="review-dates")),
+        "html_status": text(soup.find("p", class_="review-status")),
+        "json_ld_reviewed_by": json_ld.get("reviewedBy"),
+        "json_ld_last_reviewed": json_ld.get("lastReviewed"),
+        "api_review": {
+            **api["review"],
+            "stages": [
+                {**s, "reviewer": {k: s["reviewer"][k] for k in ("name", "credentials")}}
+                for s in api["review"]["stages"]
+            ],
+            "medically_reviewed_by": (
+                {k: api["review"]["medically_reviewed_by"][k] for k in ("name", "credentials")}
+                if api["review"]["medically_reviewed_by"]
+                else None
+            ),
+        },
+    }
+
+
+# Refusals on every path -----------------------------------------------------------------
+
+
+def action_names(page, user):
+    state = open_state(page)
+    return [name for name, _label, _modal in state.task.specific.get_actions(reload(page), user)]
+
+
+def assert_refused_everywhere(client, page, user, expected_reason):
+    """USER is not offered "approve" and every way of approving is refused, changing nothing."""
+    state = open_state(page)
+    approvals_before = approved_states(page).count()
+    by_user_before = approved_states(page).filter(finished_by=user).count()
+    assert "approve" not in action_names(page, user)
+
+    client.force_login(user)
+    # Dashboard modal: the view asks the task for its actions and refuses.
+    modal = client.get(
+        workflow_action_url(page, state, "approve"), headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert modal.status_code == 403
+    assert post_dashboard_decision(client, page, state, "approve").status_code == 403
+    # Page editor: the approve item is absent from the action menu.
+    editor = client.get(edit_url(page))
+    assert editor.status_code == 200
+    assert 'data-workflow-action-name="approve"' not in editor.content.decode()
+    # The task itself refuses, whatever called it, and logs the attempt.
+    from insights.review.tasks import ReviewRefused
+
+    with pytest.raises(ReviewRefused, match=expected_reason):
+        state.task.specific.on_action(state, user, "approve", comment="Looks fine")
+    assert PageLogEntry.objects.filter(
+        page=page, action="insights.review.refused", user=user
+    ).exists()
+
+    assert open_state(page).pk == state.pk
+    assert open_state(page).status == TaskState.STATUS_IN_PROGRESS
+    assert approved_states(page).count() == approvals_before
+    assert not reload(page).live
+
+    # A forged "approve" from the editor is not a valid action for them: Wagtail saves the
+    # form as a draft instead (a new revision, so an approved review restarts), and
+    # nothing is approved by them.
+    post_edit_decision(client, page, "approve", "Looks fine")
+    assert approved_states(page).filter(finished_by=user).count() == by_user_before
+    assert not reload(page).live
+
+
+def credit_author(page, user, by):
+    """Add USER's Person to PAGE's authors in a new revision saved by BY."""
+    from insights.models import ExplainerPageAuthor
+
+    draft = reload(page).get_latest_revision_as_object()
+    authors = list(draft.authors.all())
+    authors.append(ExplainerPageAuthor(person=Person.objects.get(user=user)))
+    draft.authors = authors
+    draft.save_revision(user=by)
+    return reload(page)
+
+
+def save_edit(page, user, subtitle=None):
+    """Save a new revision of PAGE as USER that changes its content (the subtitle)."""
+    draft = reload(page).get_latest_revision_as_object()
+    draft.subtitle = subtitle or f"{draft.subtitle} (edited by {user.username})"
+    return draft.save_revision(user=user)

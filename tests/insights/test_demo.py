@@ -21,7 +21,7 @@ def test_loading_twice_changes_nothing(demo):
     counts = (Person.objects.count(), ExplainerPage.objects.live().count())
     revisions = sum(p.revisions.count() for p in ExplainerPage.objects.all())
     call_command("load_demo_content", stdout=io.StringIO())
-    assert (Person.objects.count(), ExplainerPage.objects.live().count()) == counts == (4, 3)
+    assert (Person.objects.count(), ExplainerPage.objects.live().count()) == counts == (5, 3)
     assert sum(p.revisions.count() for p in ExplainerPage.objects.all()) == revisions
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from insights import review_record
 from insights.models import InsightsIndexPage
-from insights.review_record import ReviewRecord, StageApproval
+from insights.review_record import ReviewRecord, SignedOffReviewer, StageApproval
 from people.models import Role
 from tests.insights.factories import (
     ExplainerPageFactory,
@@ -87,17 +87,22 @@ def explainer(people):
 def reviewed(monkeypatch, people):
     """Replace the placeholder review record with one naming people (as the workflow will)."""
     approved = timezone.make_aware(dt.datetime(2026, 6, 28, 9, 0))
+
+    def signed(person):
+        return SignedOffReviewer(person.name, person.credentials, person.pk, person)
+
     record = ReviewRecord(
         stages=[
-            StageApproval("Primary research", people["author"], approved),
-            StageApproval("Medical accuracy review", people["reviewer"], approved),
-            StageApproval("Registry verification", people["tech"], approved),
+            StageApproval("Primary research", signed(people["author"]), approved),
+            StageApproval("Medical accuracy review", signed(people["reviewer"]), approved),
+            StageApproval("Registry verification", signed(people["tech"]), approved),
         ],
-        medically_reviewed_by=people["reviewer"],
+        medically_reviewed_by=signed(people["reviewer"]),
         medically_reviewed_at=approved,
         registry_verified_at=approved,
         last_reviewed=dt.date(2026, 6, 28),
         next_review_due=dt.date(2026, 9, 26),
+        covers_live_version=True,
     )
     monkeypatch.setattr(review_record, "review_record_for", lambda page: record)
     return record
@@ -188,10 +193,13 @@ def test_a_page_published_outside_the_review_shows_no_review_dates(client, expla
     # Review dates come only from completed editorial reviews (tests/insights/test_review_*).
     page, _before, _after = explainer
     soup = soup_of(client.get(page.url))
-    dates = text_of(soup.find("dl", class_="review-dates"))
-    assert "Last reviewed" not in dates
-    assert "Next review due" not in dates
+    assert soup.find("dl", class_="review-dates") is None
+    status = text_of(soup.find("p", class_="review-status"))
+    assert status == "Not yet reviewed under our three-stage process"
     assert "Reviewed by" not in text_of(soup.find("p", class_="byline"))
+    assert "Last reviewed" not in text_of(soup.find("main"))
+    data = page.json_ld()
+    assert data["reviewedBy"] == [] and "lastReviewed" not in data
 
 
 def test_page_landmarks_and_heading_order(client, explainer):

@@ -77,7 +77,7 @@ def test_approve_a_stale_step_after_the_page_was_edited(client, team, fresh_tria
     page = make_explainer(team["writer"])
     stale = advance_to_stage(page, 2, team)
     # Another medical reviewer edits: review restarts at stage 1.
-    reload(page).get_latest_revision_as_object().save_revision(user=team["medical2"])
+    review_support.save_edit(page, team["medical2"])
     assert stage_names(page) == "Primary research"
     before = snapshot(page)
 
@@ -176,11 +176,61 @@ def test_malformed_decision_data_from_the_editor_is_refused_not_a_500(client, te
         }
     )
     response = client.post(edit_url(page), data)
-    assert response.status_code == 302 and response.url == edit_url(page)
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
     assert snapshot(page) == before
     response = client.post(edit_url(page), data, headers={"accept": "application/json"})
     assert response.status_code == 400
     assert "could not be read" in response.json()["error_message"]
+
+
+@pytest.mark.parametrize("key", ["user", "task_state", "action_name"])
+def test_hole9_decision_data_naming_an_argument_is_a_400_not_a_500(client, team, key):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    before = snapshot(page)
+    client.force_login(team["analyst"])
+    data = edit_form_data(page)
+    data.update(
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps({"comment": "ok", key: 1}),
+        }
+    )
+    response = client.post(edit_url(page), data)
+    assert response.status_code == 400
+    assert f"it sets “{key}”, which a decision cannot set" in response.content.decode()
+    assert snapshot(page) == before
+    response = client.post(edit_url(page), data, headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error_message"] == (
+        f"The review decision could not be read (it sets “{key}”, which a decision cannot "
+        "set); nothing was changed."
+    )
+    assert snapshot(page) == before
+
+
+@pytest.mark.parametrize(
+    "extra", [{"comment": ["a", "list"]}, {"comment": "ok", "revision": "R20; drop"}]
+)
+def test_hole9_decision_data_of_the_wrong_type_is_a_400(client, team, extra):
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    before = snapshot(page)
+    client.force_login(team["analyst"])
+    data = edit_form_data(page)
+    data.update(
+        {
+            "action-workflow-action": "1",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps(extra),
+        }
+    )
+    response = client.post(edit_url(page), data, headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert "could not be read" in response.json()["error_message"]
+    assert snapshot(page) == before
 
 
 def test_extra_decision_data_cannot_change_how_the_decision_is_applied(client, team):
@@ -205,7 +255,7 @@ def test_overwriting_an_approved_revision_in_place_is_refused(client, team):
     hybrid.groups.add(Group.objects.get(name="Medical reviewers"))
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
-    revision = reload(page).get_latest_revision_as_object().save_revision(user=hybrid)
+    revision = review_support.save_edit(page, hybrid)
     decide(page, team["analyst2"])  # stage 1 approves hybrid's revision
     assert stage_names(page) == "Medical accuracy review"
     content = Revision.objects.get(pk=revision.pk).content

@@ -18,12 +18,12 @@ def _stages():
     }
 
 
-def test_demo_review_is_complete_and_reruns_change_nothing(capsys):
+def test_demo_review_is_complete_and_reruns_change_nothing(capsys, client):
     # The trials demo loader runs first, so CAR-T's citations have fresh registry data
     # and its stage 3 checks pass on the first run.
     call_command("load_demo_content")
     out = capsys.readouterr().out
-    for username in ("efi", "ioannis", "georgios", "achi"):
+    for username in ("efi", "ioannis", "dimitra", "georgios", "achi"):
         assert f"user {username!r}" in out
     assert "is published with a complete review record" in out
     car_t_citations = ExplainerPage.objects.get(slug="car-t-cell-therapy").trial_citations.all()
@@ -36,11 +36,16 @@ def test_demo_review_is_complete_and_reruns_change_nothing(capsys):
     car_t = ExplainerPage.objects.get(slug="car-t-cell-therapy")
     assert car_t.live and car_t.current_workflow_task is None
     record = review_record_for(car_t)
-    assert [s.person.name for s in record.stages] == [
-        "Ioannis Anagnostopoulos",
+    assert [s.reviewer.name for s in record.stages] == [
+        "Dimitra Alexiou",
         "Georgios Anagas",
         "Achi Anagas",
     ]
+    # Three people, none of them an author of the page.
+    authors = {a.person_id for a in car_t.authors.all()}
+    assert len({s.reviewer.person_id for s in record.stages}) == 3
+    assert not authors & {s.reviewer.person_id for s in record.stages}
+    assert record.covers_live_version
     assert record.medically_reviewed_by.name == "Georgios Anagas"
     assert record.registry_verified_at and record.last_reviewed and record.next_review_due
 
@@ -55,9 +60,19 @@ def test_demo_review_is_complete_and_reruns_change_nothing(capsys):
     assert groups == {
         "efi": ["Editors"],
         "ioannis": ["Research analysts"],
+        "dimitra": ["Research analysts"],
         "georgios": ["Medical reviewers"],
         "achi": ["Registry verifiers"],
     }
+
+    # Every other published explainer says it has not been reviewed.
+    for page in ExplainerPage.objects.live().exclude(pk=car_t.pk):
+        assert not CompletedReview.objects.filter(page=page).exists()
+        html = client.get(page.url).content.decode()
+        assert "Not yet reviewed under our three-stage process" in html
+        assert "Medically reviewed by" not in html and '"reviewedBy": []' in html
+    html = client.get(car_t.url).content.decode()
+    assert "Medically reviewed by" in html and "Dimitra Alexiou" in html
 
     counts = (ExplainerPage.objects.count(), CompletedReview.objects.count())
     call_command("load_demo_content")

@@ -114,7 +114,7 @@ def test_restart_after_an_edit_mails_stage_1_once_and_rejection_mails_the_writer
     advance_to_stage(page, 2, team)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        reload(page).get_latest_revision_as_object().save_revision(user=team["medical"])
+        review_support.save_edit(page, team["medical"])
     assert recipients() == ["analyst2@example.org", "analyst@example.org"]
 
     mail.outbox.clear()

@@ -65,12 +65,12 @@ def test_submit_then_each_stage_approved_by_its_group_publishes_with_review_reco
     assert publish.user == team["verifier"]
 
     record = review_record_for(page)
-    assert [(s.stage_name, s.person.user) for s in record.stages] == [
+    assert [(s.stage_name, s.reviewer.profile.user) for s in record.stages] == [
         ("Primary research", team["analyst"]),
         ("Medical accuracy review", team["medical"]),
         ("Registry verification", team["verifier"]),
     ]
-    assert record.medically_reviewed_by.user == team["medical"]
+    assert record.medically_reviewed_by.profile.user == team["medical"]
     assert record.medically_reviewed_by.credentials == "MD, Oncology"
     assert record.registry_verified_at is not None
     assert record.last_reviewed is not None
@@ -173,7 +173,7 @@ def test_edit_at_stage_1_before_any_approval_keeps_stage_1_on_the_new_revision(t
     submit(page, team["writer"])
     first = open_state(page)
     page = reload(page)
-    page.get_latest_revision_as_object().save_revision(user=team["analyst"])
+    review_support.save_edit(page, team["analyst"])
     state = open_state(page)
     assert state.pk == first.pk  # same stage, no restart and no new e-mails
     assert state.revision_id == reload(page).latest_revision_id

@@ -9,7 +9,7 @@ a status code. Deny cases come first in each table.
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
@@ -218,3 +218,258 @@ def test_workflow_action_view_refuses_anonymous_without_state_change(client, tea
     assert response.status_code == 302 and "/login/" in response.url
     state.refresh_from_db()
     assert state.status == TaskState.STATUS_IN_PROGRESS
+
+
+# Separation of duties: credited authors and shared e-mail addresses (issue 10) ------------
+
+GROUP_OF_STAGE = {1: "Research analysts", 2: "Medical reviewers", 3: "Registry verifiers"}
+SECONDS = {1: "analyst2", 2: "medical2", 3: "verifier2"}
+
+
+def at_stage(page, stage, team):
+    submit(page, team["writer"])
+    for number in range(1, stage):
+        review_support.decide(page, team[SECONDS[number]])
+    return open_state(page)
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_a_credited_author_may_approve_no_stage(client, team, fresh_trial, stage):
+    author = review_support.make_user("coauthor", GROUP_OF_STAGE[stage], person_credentials="MD")
+    page = review_support.credit_author(make_explainer(team["writer"]), author, team["writer"])
+    at_stage(page, stage, team)
+    # A colleague in the same group who did not write it may.
+    assert "approve" in review_support.action_names(page, team[SECONDS[stage]])
+    review_support.assert_refused_everywhere(
+        client, page, author, "You are credited as an author of this page"
+    )
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_a_credited_author_is_not_asked_to_approve(mailoutbox, team, fresh_trial, stage):
+    author = review_support.make_user("coauthor", GROUP_OF_STAGE[stage], person_credentials="MD")
+    page = review_support.credit_author(make_explainer(team["writer"]), author, team["writer"])
+    mailoutbox.clear()
+    state = at_stage(page, stage, team)
+    from insights.review.notifications import stage_recipients
+
+    recipients = stage_recipients(state)
+    assert author not in recipients and team[SECONDS[stage]] in recipients
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_accounts_sharing_an_email_address_are_one_person(client, team, fresh_trial, stage):
+    # A second account with the submitter's address, in the stage's group.
+    twin = review_support.make_user("twin", GROUP_OF_STAGE[stage], person_credentials="MD")
+    twin.email = team["writer"].email.upper()
+    twin.save(update_fields=["email"])
+    page = make_explainer(team["writer"])
+    state = at_stage(page, stage, team)
+    from insights.review.notifications import stage_recipients
+
+    assert twin not in stage_recipients(state)
+    review_support.assert_refused_everywhere(
+        client, page, twin, "an account with your e-mail address writer@example.org"
+    )
+
+
+@pytest.mark.parametrize("stage", [2, 3])
+def test_an_earlier_approver_under_another_account_with_the_same_email_is_refused(
+    client, team, fresh_trial, stage
+):
+    earlier = SECONDS[stage - 1]
+    twin = review_support.make_user("twin", GROUP_OF_STAGE[stage], person_credentials="MD")
+    twin.email = team[earlier].email
+    twin.save(update_fields=["email"])
+    page = make_explainer(team["writer"])
+    at_stage(page, stage, team)
+    review_support.assert_refused_everywhere(client, page, twin, "You already approved")
+
+
+# Delete, move, unpublish by role and page state (issue 10, hole 6) -------------------------
+
+STATES = ["draft", "in_review", "live", "live_in_review"]
+# Only drafts outside review may be deleted or moved by the editorial groups.
+PROTECTED = {"in_review", "live", "live_in_review"}
+
+
+def page_in_state(team, state):
+    page = make_explainer(team["writer"], title=f"Explainer {state}")
+    if state in ("live", "live_in_review"):
+        reload(page).get_latest_revision().publish(user=team["boss"])
+    if state in ("in_review", "live_in_review"):
+        if state == "live_in_review":
+            review_support.save_edit(page, team["writer"])
+        submit(page, team["writer"])
+    return reload(page)
+
+
+def expect_allowed(role, state):
+    return role == "boss" or state not in PROTECTED
+
+
+def state_matrix():
+    cases = [(r, s) for r in ["writer", "analyst", "medical", "verifier", "boss"] for s in STATES]
+    return pytest.mark.parametrize(
+        "role,state",
+        sorted(cases, key=lambda c: expect_allowed(*c)),  # deny cases first
+    )
+
+
+@state_matrix()
+def test_delete_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    allowed = expect_allowed(role, state)
+    assert (client.get(url).status_code == 200) is allowed
+    client.post(url)
+    assert (not Page.objects.filter(pk=page.pk).exists()) is allowed
+    if not allowed:
+        # Nor is it offered in the editor's menu.
+        editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+        assert url not in editor
+
+
+@state_matrix()
+def test_bulk_delete_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    client.post(f"{url}?id={page.pk}")
+    assert (not Page.objects.filter(pk=page.pk).exists()) is expect_allowed(role, state)
+
+
+@pytest.fixture
+def second_index(team):
+    """Another explainers index every editorial group may add and change pages under."""
+    from wagtail.models import Page as WagtailPage
+
+    from insights.models import InsightsIndexPage
+
+    home = InsightsIndexPage.objects.get(slug="insights").get_parent()
+    other = home.add_child(instance=InsightsIndexPage(title="Archive", slug="archive"))
+    for group in Group.objects.filter(name__in=[g for g, *_ in review_support.TEAM.values()]):
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=other, permission=Permission.objects.get(codename=codename)
+            )
+    return WagtailPage.objects.get(pk=other.pk)
+
+
+@state_matrix()
+def test_move_by_role_and_state(client, team, second_index, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, second_index.pk])
+    client.post(url)
+    moved = reload(page).get_parent().pk == second_index.pk
+    assert moved is expect_allowed(role, state)
+
+
+@state_matrix()
+def test_bulk_move_by_role_and_state(client, team, second_index, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"])
+    client.post(f"{url}?id={page.pk}", {"chooser": second_index.pk})
+    moved = reload(page).get_parent().pk == second_index.pk
+    assert moved is expect_allowed(role, state)
+
+
+@pytest.mark.parametrize(
+    "role,state",
+    [(r, s) for r in EDITORIAL for s in ("live", "live_in_review")]
+    + [("boss", "live"), ("boss", "live_in_review")],
+)
+def test_unpublish_by_role_and_state(client, team, role, state):
+    page = page_in_state(team, state)
+    client.force_login(team[role])
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
+    client.post(f"{url}?id={page.pk}", {"include_descendants": ""})
+    assert reload(page).live is (role != "boss")
+
+
+# Media on reviewed pages: replace x role x page state (issue 10, hole 5) -----------------
+
+MEDIA_STATES = ["unused", "draft", "in_review", "live"]
+# Editors hold Wagtail's image and document permissions; the review groups do not.
+MEDIA_ROLES = ["writer", "boss"]
+
+
+def media_on_page(team, state, kind):
+    """An image (the hero) or a document (linked from the body) on a page in STATE."""
+    from tests.api.factories import DocumentFactory, ImageFactory
+
+    uploader = team["analyst"]
+    if kind == "image":
+        media = ImageFactory(uploaded_by_user=uploader)
+    else:
+        media = DocumentFactory(uploaded_by_user=uploader)
+    if state == "unused":
+        return media, None
+    page = make_explainer(team["writer"], title=f"Explainer {state}")
+    draft = reload(page)
+    if kind == "image":
+        draft.hero_image = media
+    else:
+        draft.summary = f'<p>See <a linktype="document" id="{media.pk}">the leaflet</a>.</p>'
+    draft.save()
+    draft.save_revision(user=team["writer"])
+    if state == "live":
+        reload(page).get_latest_revision().publish(user=team["boss"])
+    if state == "in_review":
+        submit(page, team["writer"])
+    return media, reload(page)
+
+
+def media_edit(client, media, kind, **changes):
+    from wagtail.test.utils.form_data import nested_form_data
+
+    if kind == "image":
+        data = {
+            "title": media.title,
+            "collection": media.collection_id,
+            "tags": "",
+            "description": media.description,
+            "focal_point_x": "",
+            "focal_point_y": "",
+            "focal_point_width": "",
+            "focal_point_height": "",
+        }
+        url = reverse("wagtailimages:edit", args=[media.pk])
+    else:
+        data = {"title": media.title, "collection": media.collection_id, "tags": ""}
+        url = reverse("wagtaildocs:edit", args=[media.pk])
+    data.update(changes)
+    return client.post(url, nested_form_data(data))
+
+
+def media_matrix():
+    cases = [(r, s, k) for r in MEDIA_ROLES for s in MEDIA_STATES for k in ("image", "document")]
+    return pytest.mark.parametrize(
+        "role,state,kind",
+        sorted(cases, key=lambda c: c[0] == "boss" or c[1] in ("unused", "draft")),
+    )
+
+
+@media_matrix()
+def test_changing_media_by_role_and_page_state(client, team, role, state, kind):
+    from insights.models import ReReviewFlag
+
+    media, page = media_on_page(team, state, kind)
+    client.force_login(team[role])
+    response = media_edit(client, media, kind, title="Retitled")
+    allowed = role == "boss" or state in ("unused", "draft")
+    media.refresh_from_db()
+    assert (media.title == "Retitled") is allowed
+    if not allowed:
+        assert response.status_code == 200
+        assert (
+            f"This {kind} is shown on published or in-review explainers: “{page.title}”. "
+            "Only a superuser may change its title"
+        ) in response.content.decode()
+    # A superuser's change to media on a reviewed page flags it for re-review.
+    flagged = ReReviewFlag.objects.filter(resolved_at__isnull=True).values_list("page", flat=True)
+    assert list(flagged) == ([page.pk] if role == "boss" and state in ("in_review", "live") else [])

@@ -77,11 +77,24 @@ def test_listing_costs_a_fixed_number_of_queries_newest_review_first(team, fresh
     assert records[2].stages == [] and records[0].medically_reviewed_by is not None
 
 
-def test_direct_publish_by_a_superuser_keeps_the_last_review(team, fresh_trial):
+def test_direct_publish_by_a_superuser_keeps_the_last_review_but_claims_no_review(
+    client, team, fresh_trial
+):
     page = reviewed(team)
     before = review_record_for(page)
+    assert before.covers_live_version
     page.get_latest_revision_as_object().save_revision(user=team["boss"]).publish(user=team["boss"])
-    assert review_record_for(reload(page)) == before
+    page = reload(page)
+    after = review_record_for(page)
+    # The review happened and stays on record, but it did not review what is published.
+    assert after.stages == before.stages and after.last_reviewed == before.last_reviewed
+    assert not after.covers_live_version and after.claimed_reviewers == []
+    html = client.get(page.url).content.decode()
+    reviewed_on = before.last_reviewed.strftime("%-d %B %Y")
+    assert "Updated since its last review on <time datetime=" in html and reviewed_on in html
+    assert "Medically reviewed by" not in html and "Reviewed by" not in html
+    data = page.json_ld()
+    assert data["reviewedBy"] == [] and "lastReviewed" not in data
 
 
 def test_deleting_a_reviewer_keeps_their_name_on_the_record(team, fresh_trial):

@@ -10,15 +10,16 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from wagtail.models import PageLogEntry, TaskState
+from wagtail.models import TaskState
 
 from insights.review.tasks import ReviewRefused
 from tests.insights import review_support
 from tests.insights.review_support import (
+    action_names,
     advance_to_stage,
     approved_states,
+    assert_refused_everywhere,
     decide,
-    edit_url,
     make_explainer,
     make_user,
     open_state,
@@ -36,49 +37,6 @@ team, fresh_trial = review_support.team, review_support.fresh_trial
 
 GROUP_OF_STAGE = {1: "Research analysts", 2: "Medical reviewers", 3: "Registry verifiers"}
 SECONDS = {1: "analyst2", 2: "medical2", 3: "verifier2"}
-
-
-def action_names(page, user):
-    state = open_state(page)
-    return [name for name, _label, _modal in state.task.specific.get_actions(reload(page), user)]
-
-
-def assert_refused_everywhere(client, page, user, expected_reason):
-    """USER is not offered "approve" and every way of approving is refused, changing nothing."""
-    state = open_state(page)
-    approvals_before = approved_states(page).count()
-    by_user_before = approved_states(page).filter(finished_by=user).count()
-    assert "approve" not in action_names(page, user)
-
-    client.force_login(user)
-    # Dashboard modal: the view asks the task for its actions and refuses.
-    modal = client.get(
-        workflow_action_url(page, state, "approve"), headers={"x-requested-with": "XMLHttpRequest"}
-    )
-    assert modal.status_code == 403
-    assert post_dashboard_decision(client, page, state, "approve").status_code == 403
-    # Page editor: the approve item is absent from the action menu.
-    editor = client.get(edit_url(page))
-    assert editor.status_code == 200
-    assert 'data-workflow-action-name="approve"' not in editor.content.decode()
-    # The task itself refuses, whatever called it, and logs the attempt.
-    with pytest.raises(ReviewRefused, match=expected_reason):
-        state.task.specific.on_action(state, user, "approve", comment="Looks fine")
-    assert PageLogEntry.objects.filter(
-        page=page, action="insights.review.refused", user=user
-    ).exists()
-
-    assert open_state(page).pk == state.pk
-    assert open_state(page).status == TaskState.STATUS_IN_PROGRESS
-    assert approved_states(page).count() == approvals_before
-    assert not reload(page).live
-
-    # A forged "approve" from the editor is not a valid action for them: Wagtail saves the
-    # form as a draft instead (a new revision, so an approved review restarts), and
-    # nothing is approved by them.
-    post_edit_decision(client, page, "approve", "Looks fine")
-    assert approved_states(page).filter(finished_by=user).count() == by_user_before
-    assert not reload(page).live
 
 
 @pytest.mark.parametrize("stage", [1, 2, 3])
@@ -102,7 +60,7 @@ def test_last_editor_of_the_revision_cannot_approve_a_later_stage(client, team, 
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
     # An analyst edits during stage 1 (no approval yet, so stage 1 stays open).
-    reload(page).get_latest_revision_as_object().save_revision(user=hybrid)
+    review_support.save_edit(page, hybrid)
     assert "approve" not in action_names(page, hybrid)
     decide(page, team["analyst2"])
     assert stage_names(page) == "Medical accuracy review"

@@ -32,7 +32,7 @@ page = ExplainerPage(title="{TITLE}", slug="{SLUG}", live=False, owner=efi, body
     {{"type": "paragraph", "value": '<p data-block-key="b1">A radioactive drug finds a '
       'marker on tumour cells. Studied in {NCT}.</p>'}},
     {{"type": "disclaimer", "value": {{"kind": "medical", "extra": ""}}}}])
-page.authors = [ExplainerPageAuthor(person=Person.objects.get(user__username="ioannis"))]
+page.authors = [ExplainerPageAuthor(person=Person.objects.get(user__username="efi"))]
 page.trial_citations = [ExplainerTrialCitation(
     nct_id="{NCT}", stated_status="RECRUITING", stated_phase="PHASE3")]
 index.add_child(instance=page)

@@ -105,3 +105,22 @@ def test_production_requires_two_factor_sign_in_unless_turned_off(override, expe
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == expected
+
+
+def test_production_addresses_default_to_https_on_the_first_allowed_host():
+    """Never http://127.0.0.1:8000 or localhost in a production page's canonical URL."""
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org,www.example.org")
+    code = "from django.conf import settings as s; print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    # (the last line: Django's shell first says what it imported)
+    assert result.stdout.splitlines()[-1].split() == [
+        "https://cms.example.org",
+        "https://cms.example.org",
+    ]
+    env["SITE_URL"] = "https://readers.example.org"
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.splitlines()[-1].split() == [
+        "https://readers.example.org",
+        "https://cms.example.org",
+    ]

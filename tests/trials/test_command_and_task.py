@@ -14,7 +14,7 @@ from tests.processes import PROJECT_ROOT, PYTHON, manage, process_env
 from trials.models import Trial, TrialSyncRun
 from trials.sync import lease as sync_lease
 
-from .factories import TrialQueryFactory
+from .factories import TrialFactory, TrialQueryFactory
 from .fake_registry import Fault, nct_id_of, served_studies
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +252,47 @@ def test_two_processes_never_sync_at_once(registry, scratch_env):
         scratch_env, "SELECT COUNT(*), COUNT(DISTINCT nct_id) FROM trials_trial"
     ) == [(len(ids), len(ids))]
     assert scratch_query(scratch_env, "SELECT status FROM trials_trialsyncrun") == [("succeeded",)]
+
+
+def test_weekly_full_refresh_schedule_is_created_by_migration():
+    import importlib
+
+    from django.apps import apps
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="Refresh trials (full)")
+    assert schedule.func == "trials.tasks.refresh_all_trials"
+    assert schedule.schedule_type == Schedule.WEEKLY
+    assert schedule.repeats == -1
+    migration = importlib.import_module("trials.migrations.0007_full_refresh_schedule")
+    Schedule.objects.filter(pk=schedule.pk).update(func="old.path", schedule_type="D")
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)
+    schedule = Schedule.objects.get(name="Refresh trials (full)")
+    assert (schedule.func, schedule.schedule_type) == ("trials.tasks.refresh_all_trials", "W")
+
+
+def test_full_refresh_task_refetches_every_stored_trial(registry):
+    from trials.tasks import refresh_all_trials
+
+    TrialFactory(nct_id="NCT00184067", overall_status="RECRUITING")
+    result = refresh_all_trials()
+    run = TrialSyncRun.objects.get()
+    assert (run.trigger, run.parameters["scope"]) == ("schedule", "stored")
+    assert result == run.summary()
+    assert Trial.objects.get().overall_status == "TERMINATED"
+
+
+def test_all_stored_option_and_its_contradictions(registry):
+    TrialFactory(nct_id="NCT00184067", overall_status="RECRUITING")
+    with pytest.raises(CommandError, match="use it alone"):
+        sync("--all-stored", "--full", "--no-progress")
+    sync("--all-stored", "--no-progress")
+    assert TrialSyncRun.objects.get().parameters["scope"] == "stored"
+
+
+def test_default_pace_is_under_50_requests_a_minute():
+    import importlib
+
+    base = importlib.import_module("site.settings.base")
+    assert 0 < base.CTGOV_REQUESTS_PER_SECOND * 60 < 50

@@ -55,7 +55,12 @@ def test_example_unknown_status_keeps_last_known_in_raw():
     assert columns["countries"] == ["United Kingdom"]
     assert columns["locations_count"] == 2
     assert columns["last_update_posted"] == date(2023, 4, 18)
-    assert columns["interventions"] == ["Tocilizumab", "Standard supportive care"]
+    assert [i["name"] for i in columns["interventions"]] == [
+        "Tocilizumab",
+        "Standard supportive care",
+    ]
+    assert columns["interventions"][0]["type"] == "DRUG"
+    assert columns["last_known_status"] == "RECRUITING"
 
 
 @pytest.mark.reference_records
@@ -74,7 +79,23 @@ def test_unknown_status_keeps_last_known_in_raw():
     assert columns["locations_count"] == 3
     assert columns["last_update_posted"] == date(2019, 11, 27)
     assert columns["conditions"] == ["Coronary Artery Disease"]
-    assert columns["interventions"] == ["Coronary angioplasty with stent implantation"]
+    assert columns["interventions"] == [
+        {
+            "name": "Coronary angioplasty with stent implantation",
+            "type": "PROCEDURE",
+            "arms": ["Patients with coronary artery disease"],
+        }
+    ]
+    assert (columns["last_known_status"], columns["status_verified_date"]) == (
+        "RECRUITING",
+        "2019-11",
+    )
+    assert (columns["enrollment_type"], columns["primary_completion_date_type"]) == (
+        "ESTIMATED",
+        "ESTIMATED",
+    )
+    assert columns["start_date_type"] == "ACTUAL"
+    assert columns["site_statuses"] == {"RECRUITING": 3}
     assert columns["lead_sponsor"] == "Hospital Universitari Vall d'Hebron Research Institute"
 
 

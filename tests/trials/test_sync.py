@@ -14,7 +14,7 @@ from trials.sync import SyncAlreadyRunning, run_sync
 from trials.sync import lease as sync_lease
 
 from .factories import TrialQueryFactory
-from .fake_registry import Fault, StudyStore, nct_id_of, served_studies, study_record
+from .fake_registry import Fault, StudyStore, nct_id_of, real_study, served_studies, study_record
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,8 @@ def test_second_sync_of_unchanged_data_writes_nothing(
         if s.startswith("SELECT") and "content_hash" in s and "trials_trial" in s
     ]
     assert len(hash_reads) == run.pages
-    assert len(statements) == 2 * run.pages + 11
+    # (+1: the query's stored matches, compared with what it returned)
+    assert len(statements) == 2 * run.pages + 12
     run_writes = [s for s in statements if s.startswith('UPDATE "trials_trialsyncrun"')]
     assert len(run_writes) == 3  # interrupted runs closed, query done, run finished
 
@@ -293,22 +294,6 @@ def test_cited_trial_missing_from_the_registry_is_marked_not_removed(
     run_sync(full=True, client=registry_client)
     gone.refresh_from_db()
     assert not gone.missing_from_registry
-
-
-def test_incremental_run_fetches_new_cited_ids_whole_and_known_ones_by_date(
-    registry, registry_client, cited
-):
-    cited.add("NCT99000009")
-    run_sync(client=registry_client)
-    cited.add("NCT99000002")
-    registry.requests.clear()
-    run_sync(client=registry_client)
-    params = [r.params for r in registry.studies_requests()]
-    assert {"filter.ids": "NCT99000002"}.items() <= params[0].items()
-    assert "filter.advanced" not in params[0]
-    assert params[1]["filter.ids"] == "NCT99000009"
-    assert params[1]["filter.advanced"].startswith("AREA[LastUpdatePostDate]RANGE[")
-    assert Trial.objects.filter(nct_id="NCT99000002").exists()
 
 
 def test_explicit_ids_only_fetch_those(registry, registry_client, everything):
@@ -587,3 +572,181 @@ def test_unknown_registry_store_is_empty_page(registry, registry_client):
     TrialQueryFactory(name="Any", condition="x")
     run = run_sync(client=registry_client)
     assert (run.status, run.pages, run.fetched) == (TrialSyncRun.Status.SUCCEEDED, 1, 0)
+
+
+# -- freshness: what the update date does not tell (issue #11) ----------------------------
+
+
+def _silently(status: str, **extra):
+    """Change a study's status as the registry sometimes does: no new update date."""
+
+    def change(study):
+        module = study["protocolSection"]["statusModule"]
+        module["overallStatus"] = status
+        module.update(extra)
+
+    return change
+
+
+def test_cited_trials_are_fetched_whole_on_every_run(registry, registry_client, cited):
+    cited.update({"NCT99000009", "NCT99000002"})
+    run_sync(client=registry_client)
+    registry.requests.clear()
+    run_sync(client=registry_client)
+    (request,) = registry.studies_requests()
+    assert request.params["filter.ids"] == "NCT99000002,NCT99000009"
+    assert "filter.advanced" not in request.params
+
+
+def test_quiet_cited_trial_keeps_a_fresh_last_seen(registry, registry_client, cited):
+    cited.add("NCT99000004")
+    run_sync(client=registry_client)
+    old = timezone.now() - timedelta(days=8)
+    Trial.objects.update(last_seen=old)
+    run_sync(client=registry_client)  # incremental; the study has no new update date
+    assert Trial.objects.get().last_seen > timezone.now() - timedelta(minutes=5)
+
+
+def test_status_change_without_update_date_is_picked_up_for_a_cited_trial(
+    registry, registry_client, cited, received
+):
+    cited.add("NCT99000002")
+    run_sync(client=registry_client)
+    before = Trial.objects.get(nct_id="NCT99000002")
+    posted = before.last_update_posted
+    registry.store.edit("NCT99000002", _silently("UNKNOWN", lastKnownStatus=before.overall_status))
+    run = run_sync(client=registry_client)  # a plain incremental run
+    trial = Trial.objects.get(nct_id="NCT99000002")
+    assert (trial.overall_status, trial.last_update_posted) == ("UNKNOWN", posted)
+    assert run.updated == 1
+    (signal,) = received
+    assert (signal["old_status"], signal["new_status"]) == (before.overall_status, "UNKNOWN")
+
+
+def test_a_study_leaving_a_status_filtered_query_is_corrected(registry, registry_client):
+    recruiting = TrialQueryFactory(name="Recruiting", condition="", term="a")
+    recruiting.status_filter = ["RECRUITING"]
+    recruiting.save()
+    run_sync(client=registry_client)
+    listed = set(Trial.objects.values_list("nct_id", flat=True))
+    assert listed and set(Trial.objects.values_list("overall_status", flat=True)) == {"RECRUITING"}
+    leaving = sorted(listed)[0]
+    registry.store.edit(leaving, _silently("ACTIVE_NOT_RECRUITING"))
+    run = run_sync(client=registry_client)  # incremental: the study is not in its window
+    assert Trial.objects.get(nct_id=leaving).overall_status == "ACTIVE_NOT_RECRUITING"
+    assert run.status == TrialSyncRun.Status.SUCCEEDED
+    assert leaving not in set(recruiting.matches.values_list("nct_id", flat=True))
+    assert any("matched before and matches no more" in w for w in run.warnings)
+    # and once corrected, the next run re-fetches nothing by ID
+    registry.requests.clear()
+    run_sync(client=registry_client)
+    assert not [r for r in registry.studies_requests() if "filter.ids" in r.params]
+
+
+def test_a_study_entering_a_status_filtered_query_silently_is_fetched(registry, registry_client):
+    unknown = TrialQueryFactory(name="Unknown", condition="", term="a")
+    unknown.status_filter = ["UNKNOWN"]
+    unknown.save()
+    run_sync(client=registry_client)
+    before = set(Trial.objects.values_list("nct_id", flat=True))
+    entering = next(nct_id_of(s) for s in served_studies() if nct_id_of(s) not in before)
+    registry.store.edit(entering, _silently("UNKNOWN"))
+    run_sync(client=registry_client)
+    assert Trial.objects.get(nct_id=entering).overall_status == "UNKNOWN"
+
+
+def test_a_repeated_page_token_fails_the_query_cleanly(
+    registry, registry_client, everything, cited, small_pages
+):
+    cited.add("NCT99000004")
+    registry.add_fault(Fault.repeat_token(times=50))
+    run = run_sync(full=True, client=registry_client)
+    assert run.status == TrialSyncRun.Status.PARTIAL
+    assert "repeated the page token" in run.error
+    assert "query 'Everything'" in run.error
+    # it stopped at once, and the other sources still ran
+    assert len([r for r in registry.studies_requests() if "pageToken" in r.params]) <= 3
+    assert Trial.objects.filter(nct_id="NCT99000004").exists()
+    assert sync_lease.current().holder == ""
+
+
+def test_weekly_full_refresh_refetches_every_stored_trial(registry, registry_client):
+    run_sync(ids=["NCT99000004", "NCT99000002"], client=registry_client)
+    registry.store.edit("NCT99000002", _silently("UNKNOWN"))
+    registry.requests.clear()
+    run = run_sync(stored=True, client=registry_client)
+    assert run.parameters["scope"] == "stored"
+    assert run.kind == TrialSyncRun.Kind.FULL
+    (request,) = registry.studies_requests()
+    assert request.params["filter.ids"] == "NCT99000002,NCT99000004"
+    assert Trial.objects.get(nct_id="NCT99000002").overall_status == "UNKNOWN"
+
+
+# -- the whole registry (TRIALS_MIRROR_REGISTRY) -------------------------------------------
+
+
+@pytest.fixture
+def mirror(settings):
+    settings.TRIALS_MIRROR_REGISTRY = True
+
+
+def test_without_the_setting_there_is_no_whole_registry_source(registry, registry_client):
+    run = run_sync(client=registry_client)
+    assert "mirror" not in run.parameters
+    assert registry.studies_requests() == [] and Trial.objects.count() == 0
+
+
+def test_mirror_first_run_pages_through_every_study_then_takes_the_update_window(
+    registry, registry_client, mirror, small_pages
+):
+    first = run_sync(client=registry_client)
+    assert first.status == TrialSyncRun.Status.SUCCEEDED
+    assert Trial.objects.count() == total(registry)
+    requests = registry.studies_requests()
+    assert len(requests) == -(-total(registry) // PAGE)
+    assert not any(k.startswith(("query.", "filter.")) for r in requests for k in r.params)
+    registry.requests.clear()
+    second = run_sync(client=registry_client)
+    since = (timezone.localdate(first.started) - timedelta(days=1)).isoformat()
+    (request,) = registry.studies_requests()
+    assert request.params["filter.advanced"] == f"AREA[LastUpdatePostDate]RANGE[{since},MAX]"
+    assert second.fetched == 0
+
+
+def test_mirror_watermark_stays_when_the_pass_fails(registry, registry_client, mirror):
+    registry.add_fault(Fault.http(503, times=10))
+    assert run_sync(client=registry_client).status == TrialSyncRun.Status.FAILED
+    registry.requests.clear()
+    run_sync(client=registry_client)
+    assert "filter.advanced" not in registry.studies_requests()[0].params
+
+
+def test_mirror_weekly_refresh_passes_over_everything_and_rechecks_what_it_missed(
+    registry, registry_client, mirror
+):
+    run_sync(client=registry_client)
+    registry.store.edit("NCT99000002", _silently("UNKNOWN"))
+    registry.store.remove("NCT99000008")
+    Trial.objects.update(last_seen=timezone.now() - timedelta(days=7))
+    registry.requests.clear()
+    run = run_sync(stored=True, client=registry_client)
+    assert run.status == TrialSyncRun.Status.SUCCEEDED
+    requests = registry.studies_requests()
+    assert "filter.advanced" not in requests[0].params
+    assert requests[-1].params["filter.ids"] == "NCT99000008"  # not returned: re-checked
+    assert Trial.objects.get(nct_id="NCT99000002").overall_status == "UNKNOWN"
+    assert Trial.objects.get(nct_id="NCT99000008").missing_from_registry
+    assert run.missing == 1
+
+
+@pytest.mark.reference_records
+def test_mirror_storage_per_study_stays_bounded(registry, registry_client, mirror):
+    import json
+
+    run_sync(client=registry_client)
+    trial = Trial.objects.get(nct_id="NCT02513394")
+    full = len(json.dumps(real_study("NCT02513394")))
+    stored = len(json.dumps(trial.raw))
+    assert full > 800_000
+    assert stored < full / 20  # the projection, not the record
+    assert trial.locations_count == 437

@@ -29,6 +29,9 @@ PAGE_SIZE = 1000  # the registry's maximum; larger values are silently capped
 IDS_BATCH_SIZE = 100  # NCT IDs per filter.ids request (keeps URLs ~1.3 kB)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_CAP = 300.0  # never sleep longer than this on one Retry-After
+# An empty page that hands back the token it was asked with is "try again" (legal, if
+# odd); more than this many in a row is a stuck cursor.
+MAX_EMPTY_REPEATS = 3
 
 
 class RegistryError(Exception):
@@ -51,6 +54,11 @@ class RegistryRequestError(RegistryError):
 
 class RegistryProtocolError(RegistryError):
     """A 200 answer that is JSON but not shaped like the API's documented response."""
+
+
+class RepeatedPageToken(RegistryProtocolError):
+    """The registry handed out a page token it had already given for this query: following
+    it would loop forever (and renew the sync's lease forever)."""
 
 
 @dataclass
@@ -117,6 +125,31 @@ def decode_studies_page(text: str) -> tuple[dict, list[str] | None]:
     if i >= len(text) or _skip(text, i + 1) != len(text):
         raise ValueError("trailing or missing characters after the JSON object")
     return data, raw
+
+
+class _TokenGuard:
+    """Remembers the page tokens of one query to refuse a loop."""
+
+    def __init__(self, start: str | None):
+        self.received: set[str] = {start} if start else set()
+        self.empty_repeats = 0
+
+    def check(self, sent: str | None, page: StudyPage) -> None:
+        token = page.next_page_token
+        if token is None:
+            return
+        if token == sent and not page.studies:
+            self.empty_repeats += 1
+            if self.empty_repeats <= MAX_EMPTY_REPEATS:
+                return
+        elif token not in self.received:
+            self.received.add(token)
+            self.empty_repeats = 0
+            return
+        raise RepeatedPageToken(
+            f"the registry repeated the page token {token[:40]!r} it had already given for "
+            "this query; stopped it to avoid looping forever"
+        )
 
 
 def user_agent() -> str:
@@ -274,10 +307,21 @@ class RegistryClient:
     # -- API -------------------------------------------------------------------------
 
     def studies_page(
-        self, params: dict, page_token: str | None = None, *, count_total: bool = False
+        self,
+        params: dict,
+        page_token: str | None = None,
+        *,
+        count_total: bool = False,
+        fields: Sequence[str] | None = None,
     ) -> StudyPage:
-        """One page of GET /studies. PARAMS are repeated unchanged with every token."""
-        query = {"format": "json", **params, "fields": "|".join(FIELDS), "pageSize": PAGE_SIZE}
+        """One page of GET /studies. PARAMS are repeated unchanged with every token.
+        FIELDS: the pieces to ask for (default: what the sync stores)."""
+        query = {
+            "format": "json",
+            **params,
+            "fields": "|".join(fields or FIELDS),
+            "pageSize": PAGE_SIZE,
+        }
         if count_total and not page_token:
             query["countTotal"] = "true"
         if page_token:
@@ -302,31 +346,40 @@ class RegistryClient:
         *,
         count_total: bool = True,
         prefetch: bool = True,
+        fields: Sequence[str] | None = None,
     ) -> Iterator[StudyPage]:
         """Every page of a query, from PAGE_TOKEN (None: the first page).
 
         With PREFETCH, the next page is requested (in one background thread, still one
         request at a time and rate-limited) while the caller stores the current one, so
-        that the registry's latency overlaps with our own work.
+        that the registry's latency overlaps with our own work. Raises RepeatedPageToken
+        if the registry hands out a token it already gave (a loop).
         """
+        guard = _TokenGuard(page_token)
         if not prefetch:
             first = True
             while True:
-                page = self.studies_page(params, page_token, count_total=count_total and first)
+                page = self.studies_page(
+                    params, page_token, count_total=count_total and first, fields=fields
+                )
                 first = False
+                guard.check(page_token, page)
                 yield page
                 if not page.next_page_token:
                     return
                 page_token = page.next_page_token
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctgov-prefetch")
         try:
-            future = pool.submit(self.studies_page, params, page_token, count_total=count_total)
+            sent = page_token
+            future = pool.submit(
+                self.studies_page, params, page_token, count_total=count_total, fields=fields
+            )
             while future is not None:
                 page = future.result()
+                guard.check(sent, page)
+                sent = page.next_page_token
                 future = (
-                    pool.submit(self.studies_page, params, page.next_page_token)
-                    if page.next_page_token
-                    else None
+                    pool.submit(self.studies_page, params, sent, fields=fields) if sent else None
                 )
                 yield page
         finally:

@@ -1,10 +1,11 @@
 """The ``fields=`` projection the sync asks the registry for, and how to apply it locally.
 
-Only what the Trial model stores (plus a few small, useful neighbours that land in
-``raw``) is requested, so a study with 437 locations costs a list of countries, not
-1.5 MB. Names are the registry's piece names (``/studies/metadata``); each maps to a
-path in the study JSON. ``project()`` applies the same projection to a full record (demo
-fixtures, the test registry), so stored records look the same whatever their source.
+Only what the Trial model stores and the trial pages show (plus a few small, useful
+neighbours that land in ``raw``) is requested, so a study with 437 locations costs a
+list of countries and site statuses, not 1.5 MB. Names are the registry's piece names
+(``/studies/metadata``); each maps to a path in the study JSON. ``project()`` applies the
+same projection to a full record (demo fixtures, the test registry), so stored records
+look the same whatever their source.
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 PIECES: dict[str, str] = {
     "NCTId": "protocolSection.identificationModule.nctId",
     "NCTIdAlias": "protocolSection.identificationModule.nctIdAliases",
+    "SecondaryIdInfo": "protocolSection.identificationModule.secondaryIdInfos",
     "BriefTitle": "protocolSection.identificationModule.briefTitle",
     "OfficialTitle": "protocolSection.identificationModule.officialTitle",
     "Acronym": "protocolSection.identificationModule.acronym",
@@ -24,7 +26,9 @@ PIECES: dict[str, str] = {
     "PrimaryCompletionDateStruct": "protocolSection.statusModule.primaryCompletionDateStruct",
     "CompletionDateStruct": "protocolSection.statusModule.completionDateStruct",
     "LastUpdatePostDateStruct": "protocolSection.statusModule.lastUpdatePostDateStruct",
+    "ResultsFirstPostDateStruct": "protocolSection.statusModule.resultsFirstPostDateStruct",
     "LeadSponsor": "protocolSection.sponsorCollaboratorsModule.leadSponsor",
+    "Collaborator": "protocolSection.sponsorCollaboratorsModule.collaborators",
     "Condition": "protocolSection.conditionsModule.conditions",
     "Keyword": "protocolSection.conditionsModule.keywords",
     "StudyType": "protocolSection.designModule.studyType",
@@ -32,7 +36,11 @@ PIECES: dict[str, str] = {
     "EnrollmentInfo": "protocolSection.designModule.enrollmentInfo",
     "InterventionType": "protocolSection.armsInterventionsModule.interventions.type",
     "InterventionName": "protocolSection.armsInterventionsModule.interventions.name",
+    "InterventionArmGroupLabel": (
+        "protocolSection.armsInterventionsModule.interventions.armGroupLabels"
+    ),
     "LocationCountry": "protocolSection.contactsLocationsModule.locations.country",
+    "LocationStatus": "protocolSection.contactsLocationsModule.locations.status",
     "HasResults": "hasResults",
 }
 

@@ -12,16 +12,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from trials import labels
 from trials.models import NCT_ID_RE, OverallStatus, Phase, phase_label
 
 # Bump when the mapping below changes: every stored hash then differs once, so the next
 # sync rewrites each trial with the new mapping even if the registry record is the same.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"  # 2: qualifiers, results, sites by status, aliases (#11)
 
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-STUDY_TYPES = {"INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"}
+STUDY_TYPES = frozenset(labels.STUDY_TYPE)
 KNOWN_STATUSES = frozenset(OverallStatus.values)
 KNOWN_PHASES = frozenset(Phase.values)
+DATE_TYPES = frozenset(labels.DATE_TYPE)  # DateType and EnrollmentType: ACTUAL, ESTIMATED
 
 # The columns map_study() fills, in a fixed order (the writer copies them in this order).
 COLUMNS = (
@@ -34,11 +36,24 @@ COLUMNS = (
     "conditions",
     "interventions",
     "lead_sponsor",
+    "collaborators",
     "enrollment",
+    "enrollment_type",
     "start_date",
+    "start_date_type",
     "primary_completion_date",
+    "primary_completion_date_type",
     "completion_date",
+    "completion_date_type",
+    "last_known_status",
+    "status_verified_date",
+    "why_stopped",
+    "has_results",
+    "results_first_posted",
+    "secondary_ids",
+    "nct_id_aliases",
     "locations_count",
+    "site_statuses",
     "countries",
     "last_update_posted",
     "content_hash",
@@ -47,7 +62,19 @@ COLUMNS = (
     "conditions_text",
     "search_text",
 )
-JSON_COLUMNS = frozenset({"phases", "conditions", "interventions", "countries", "raw"})
+JSON_COLUMNS = frozenset(
+    {
+        "phases",
+        "conditions",
+        "interventions",
+        "collaborators",
+        "secondary_ids",
+        "nct_id_aliases",
+        "site_statuses",
+        "countries",
+        "raw",
+    }
+)
 
 # What we expect inside the projected record; anything else is kept and reported.
 _DATE_STRUCT = {"date": None, "type": None}
@@ -57,6 +84,7 @@ KNOWN_TREE = {
         "identificationModule": {
             "nctId": None,
             "nctIdAliases": None,
+            "secondaryIdInfos": {"id": None, "type": None, "domain": None, "link": None},
             "briefTitle": None,
             "officialTitle": None,
             "acronym": None,
@@ -70,16 +98,22 @@ KNOWN_TREE = {
             "primaryCompletionDateStruct": _DATE_STRUCT,
             "completionDateStruct": _DATE_STRUCT,
             "lastUpdatePostDateStruct": _DATE_STRUCT,
+            "resultsFirstPostDateStruct": _DATE_STRUCT,
         },
-        "sponsorCollaboratorsModule": {"leadSponsor": {"name": None, "class": None}},
+        "sponsorCollaboratorsModule": {
+            "leadSponsor": {"name": None, "class": None},
+            "collaborators": {"name": None, "class": None},
+        },
         "conditionsModule": {"conditions": None, "keywords": None},
         "designModule": {
             "studyType": None,
             "phases": None,
             "enrollmentInfo": {"count": None, "type": None},
         },
-        "armsInterventionsModule": {"interventions": {"type": None, "name": None}},
-        "contactsLocationsModule": {"locations": {"country": None}},
+        "armsInterventionsModule": {
+            "interventions": {"type": None, "name": None, "armGroupLabels": None}
+        },
+        "contactsLocationsModule": {"locations": {"country": None, "status": None}},
     },
 }
 
@@ -138,6 +172,51 @@ def _text_list(values) -> list[str]:
         if isinstance(value, str) and value.strip():
             seen.setdefault(value.strip(), None)
     return list(seen)
+
+
+def _text(value, limit: int | None = None) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    return text[:limit] if limit else text
+
+
+def _enum(value, known, what: str, nct_id: str, warnings: list[str], limit: int = 20) -> str:
+    """An enum value as it came (stripped, bounded); an undocumented one is reported."""
+    value = _text(value)
+    if value and value not in known:
+        warnings.append(f"{nct_id}: unknown {what} {value!r} stored as is")
+    return value[:limit]
+
+
+def _interventions(listed) -> list[dict]:
+    """Every intervention entry, in registry order: two of one name stay two."""
+    items = []
+    for item in listed if isinstance(listed, list) else []:
+        if not isinstance(item, dict) or not _text(item.get("name")):
+            continue
+        arms = _text_list(item.get("armGroupLabels"))
+        entry = {"name": _text(item["name"]), "type": _text(item.get("type"), 40), "arms": arms}
+        if entry not in items:  # the very same entry twice is one
+            items.append(entry)
+    return items
+
+
+def _secondary_ids(infos) -> list[dict]:
+    result = []
+    for info in infos if isinstance(infos, list) else []:
+        if isinstance(info, dict) and _text(info.get("id")):
+            entry = {"id": _text(info["id"]), "type": _text(info.get("type"), 40)}
+            if _text(info.get("domain")):
+                entry["domain"] = _text(info["domain"])
+            result.append(entry)
+    return result
+
+
+def _site_statuses(locations: list) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for loc in locations:
+        status = _text(loc.get("status"), 40) if isinstance(loc, dict) else ""
+        counts[status] = counts.get(status, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _partial_date(struct, label: str, nct_id: str, warnings: list[str]) -> str:
@@ -228,12 +307,43 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
             warnings.append(f"{nct_id}: lastUpdatePostDate {last_update!r} is not a date")
 
     conditions = _text_list(_get(protocol, "conditionsModule", "conditions"))
-    listed = _get(protocol, "armsInterventionsModule", "interventions", default=[])
-    interventions = _text_list(
-        [item.get("name") for item in listed if isinstance(item, dict)]
-        if isinstance(listed, list)
+    interventions = _interventions(_get(protocol, "armsInterventionsModule", "interventions"))
+    for item in interventions:
+        if item["type"] and item["type"] not in labels.INTERVENTION_TYPE:
+            warnings.append(f"{nct_id}: unknown intervention type {item['type']!r} stored as is")
+    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
+    collaborators = _text_list(
+        [c.get("name") for c in sponsors.get("collaborators") or [] if isinstance(c, dict)]
+        if isinstance(sponsors.get("collaborators"), list)
         else []
     )
+    secondary_ids = _secondary_ids(ident.get("secondaryIdInfos"))
+    for item in secondary_ids:
+        if item["type"] and item["type"] not in labels.SECONDARY_ID_TYPE:
+            warnings.append(f"{nct_id}: unknown secondary ID type {item['type']!r} stored as is")
+    aliases = sorted(
+        {a.strip().upper() for a in _text_list(ident.get("nctIdAliases")) if NCT_ID_RE.match(a)}
+    )
+    last_known = _enum(
+        status.get("lastKnownStatus"), KNOWN_STATUSES, "lastKnownStatus", nct_id, warnings, 40
+    )
+    verified = _text(status.get("statusVerifiedDate"))
+    if verified and not PARTIAL_DATE_RE.match(verified):
+        warnings.append(f"{nct_id}: statusVerifiedDate {verified!r} is not a registry date")
+        verified = ""
+    results_posted = _get(status, "resultsFirstPostDateStruct", "date")
+    results_first_posted = None
+    if results_posted:
+        try:
+            results_first_posted = date.fromisoformat(results_posted)
+        except (TypeError, ValueError):
+            warnings.append(f"{nct_id}: resultsFirstPostDate {results_posted!r} is not a date")
+
+    def date_type(struct_name: str) -> str:
+        return _enum(
+            _get(status, struct_name, "type"), DATE_TYPES, f"{struct_name}.type", nct_id, warnings
+        )
+
     locations = _get(protocol, "contactsLocationsModule", "locations", default=[])
     if not isinstance(locations, list):
         locations = []
@@ -263,8 +373,9 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         digest = content_hash(canonical)
     brief_title = brief_title.strip()
     # What the public search looks in (official titles are long and add little).
-    search_parts = [nct_id, brief_title, acronym, *conditions, *interventions]
-    search_parts.append(lead_sponsor)
+    search_parts = [nct_id, *aliases, brief_title, acronym, *conditions]
+    search_parts += list(dict.fromkeys(item["name"] for item in interventions))
+    search_parts += [lead_sponsor, *collaborators]
     columns = {
         "nct_id": nct_id,
         "brief_title": brief_title,
@@ -275,15 +386,34 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         "conditions": conditions,
         "interventions": interventions,
         "lead_sponsor": lead_sponsor.strip()[:500],
+        "collaborators": collaborators,
         "enrollment": enrollment,
+        "enrollment_type": _enum(
+            _get(design, "enrollmentInfo", "type"),
+            DATE_TYPES,
+            "enrollmentInfo.type",
+            nct_id,
+            warnings,
+        ),
         "start_date": _partial_date(status.get("startDateStruct"), "startDate", nct_id, warnings),
+        "start_date_type": date_type("startDateStruct"),
         "primary_completion_date": _partial_date(
             status.get("primaryCompletionDateStruct"), "primaryCompletionDate", nct_id, warnings
         ),
+        "primary_completion_date_type": date_type("primaryCompletionDateStruct"),
         "completion_date": _partial_date(
             status.get("completionDateStruct"), "completionDate", nct_id, warnings
         ),
+        "completion_date_type": date_type("completionDateStruct"),
+        "last_known_status": last_known,
+        "status_verified_date": verified,
+        "why_stopped": _text(status.get("whyStopped")),
+        "has_results": study.get("hasResults") is True,
+        "results_first_posted": results_first_posted,
+        "secondary_ids": secondary_ids,
+        "nct_id_aliases": aliases,
         "locations_count": len(locations),
+        "site_statuses": _site_statuses(locations),
         "countries": countries,
         "last_update_posted": last_update_posted,
         "content_hash": digest,

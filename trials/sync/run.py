@@ -7,22 +7,26 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from trials.models import Trial, TrialQuery, TrialSyncRun
+from trials.models import SyncWatermark, Trial, TrialQuery, TrialQueryMatch, TrialSyncRun
 from trials.registry.client import (
     RegistryClient,
     RegistryError,
     RegistryRequestError,
+    RepeatedPageToken,
 )
+from trials.registry.mapping import study_nct_id
 from trials.signals import trial_status_changed
 
 from . import lease
 from .plan import Source, build_plan, plan_key
-from .writer import PageResult, store_page
+from .writer import LAST_SEEN_RESOLUTION, PageResult, store_page
 
 logger = logging.getLogger("trials.sync")
 
 RESUME_WINDOW = timedelta(hours=20)  # within the plan's one-day overlap
 MAX_TOKEN_RESTARTS = 2
+ID_FIELDS = ("NCTId",)  # listing a query's matches: NCT IDs only
+MAX_RECHECK = 100_000  # trials a whole-registry pass did not return, re-checked by ID
 # A page that wrote nothing saves the run's progress at most this often (seconds): a
 # no-change pass then commits no write per page. A page that wrote saves at once, so
 # the saved cursor never lags behind stored data (a resume re-reads a few pages at most).
@@ -60,6 +64,7 @@ def run_sync(
     since: date | None = None,
     query: TrialQuery | None = None,
     ids: list[str] | None = None,
+    stored: bool = False,
     trigger: str = "manual",
     client: RegistryClient | None = None,
     progress: SyncProgress | None = None,
@@ -78,11 +83,15 @@ def run_sync(
     progress = progress or SyncProgress()
     try:
         _close_interrupted_runs()
-        sources, parameters = build_plan(full=full, since=since, query=query, ids=ids)
+        sources, parameters = build_plan(
+            full=full, since=since, query=query, ids=ids, stored=stored
+        )
         key = plan_key(sources)
         resume = _resumable(key)
         run = TrialSyncRun.objects.create(
-            kind=TrialSyncRun.Kind.FULL if (full or ids) else TrialSyncRun.Kind.INCREMENTAL,
+            kind=(
+                TrialSyncRun.Kind.FULL if (full or ids or stored) else TrialSyncRun.Kind.INCREMENTAL
+            ),
             trigger=trigger,
             parameters=parameters,
             cursor={"plan": key, "source": 0, "page_token": None, "params": None},
@@ -129,6 +138,7 @@ class _Runner:
         self.holder = holder
         self.progress = progress
         self.source_errors: list[str] = []
+        self._fetched_ids: dict[int, set[str]] = {}  # per source index, this run
         self._saved_at = time.monotonic()
         self._renewed_at = time.monotonic()
         self._renew_every = lease.lease_duration().total_seconds() / 10
@@ -173,14 +183,23 @@ class _Runner:
 
     def _fetch_source(self, index: int, source: Source, params: dict, token: str | None) -> None:
         restarts = 0
-        seen: set[str] = set()
+        # What this source returned, kept only where it is compared with something (a
+        # mirror pass of 600,000 studies keeps nothing: memory stays flat).
+        track = source.detect_missing or source.query_id is not None
+        seen: set[str] = set()  # NCT IDs and aliases the registry answered for
+        current: set[str] = set()  # the studies' own NCT IDs
         detect_missing = source.detect_missing and token is None
+        whole = token is None and "filter.advanced" not in params
         while True:
             try:
                 for page in self.client.iter_pages(params, token, count_total=token is None):
                     if page.total_count:
                         self.progress.add_total(page.total_count)
-                    seen |= self._store(index, params, page, page.next_page_token)
+                    result = self._store(index, params, page, page.next_page_token)
+                    if track:
+                        seen |= result.seen_ids
+                        current |= result.nct_ids
+                        self._fetched_ids.setdefault(index, set()).update(result.nct_ids)
                     token = page.next_page_token
                 break
             except RegistryRequestError as exc:
@@ -191,17 +210,26 @@ class _Runner:
                         f"{source.label}: the registry refused the page token ({exc.message}); "
                         "restarting this query from its first page"
                     )
-                    token, params, seen = None, source.params, set()
+                    token, params, seen, current = None, source.params, set(), set()
                     detect_missing = source.detect_missing
+                    whole = "filter.advanced" not in params
                     continue
-                self.source_errors.append(f"{source.label}: {exc}")
-                logger.warning("Registry sync #%s: %s: %s", self.run.pk, source.label, exc)
-                self._advance_cursor(index + 1)
+                self._source_failed(index, source, exc)
+                return
+            except RepeatedPageToken as exc:
+                # This query's paging is broken; the others may be fine.
+                self._source_failed(index, source, exc)
                 return
             except RegistryError as exc:
                 raise _Abort(f"{source.label}: {exc}") from exc
             except lease.LeaseLost as exc:
                 raise _Abort(str(exc)) from exc
+        if source.query_id and not self._reconcile_matches(
+            index, source, current if whole else None
+        ):
+            return  # recorded as a source error; the watermark stays where it was
+        if source.whole_registry and whole:
+            self._recheck_unseen(index, source)
         with transaction.atomic():
             lease.renew(self.holder)
             self._renewed_at = time.monotonic()
@@ -209,7 +237,107 @@ class _Runner:
                 self._mark_missing(source, seen)
             if source.query_id:
                 TrialQuery.objects.filter(pk=source.query_id).update(last_synced=self.run.started)
+            if source.watermark:
+                SyncWatermark.objects.update_or_create(
+                    name=source.watermark, defaults={"synced_from": self.run.started}
+                )
             self._advance_cursor(index + 1)
+
+    def _reconcile_matches(self, index: int, source: Source, matched: set[str] | None) -> bool:
+        """Re-fetch by ID the stored studies the query matched before and matches no
+        more (a study that left RECRUITING drops out of a status-filtered query, and an
+        incremental run would never see it again), and the studies it matches now that
+        this run did not fetch (a status changed without a new update date). MATCHED:
+        what the query returned, if this run fetched it whole; else the matching IDs are
+        listed (NCT IDs only: one light request per 1,000 studies)."""
+        if matched is None:
+            params = {k: v for k, v in source.params.items() if k != "filter.advanced"}
+            matched = set()
+            try:
+                for page in self.client.iter_pages(params, count_total=False, fields=ID_FIELDS):
+                    lease.check(self.holder)
+                    matched.update(filter(None, map(study_nct_id, page.studies)))
+            except (RegistryRequestError, RepeatedPageToken) as exc:
+                self._source_failed(index, source, exc)
+                return False
+            except RegistryError as exc:
+                raise _Abort(f"{source.label} (listing its matches): {exc}") from exc
+            except lease.LeaseLost as exc:
+                raise _Abort(str(exc)) from exc
+            fetched = self._fetched_ids.get(index, set())
+        else:
+            fetched = matched
+        before = set(
+            TrialQueryMatch.objects.filter(query_id=source.query_id).values_list(
+                "nct_id", flat=True
+            )
+        )
+        left = before - matched
+        # Matches this run did not fetch: only a query synced before can tell them from
+        # studies outside its date window (on a first run they are the whole query).
+        entered = (matched - before - fetched) if source.matches_known else set()
+        refetch = sorted(left | entered)
+        for batch in RegistryClient.id_batches(refetch):
+            self._fetch_source(
+                index,
+                Source(
+                    key=f"{source.key}:recheck",
+                    label=f"{source.label}: re-check {batch[0]}…{batch[-1]}",
+                    params=RegistryClient.ids_params(batch),
+                    requested_ids=batch,
+                    detect_missing=True,
+                ),
+                RegistryClient.ids_params(batch),
+                None,
+            )
+        if refetch:
+            self._warn(
+                f"{source.label}: re-fetched by ID {len(left)} stored studies it matched "
+                f"before and matches no more, and {len(entered)} new matches outside the "
+                "run's date window"
+            )
+        if before != matched:  # a no-change pass writes nothing
+            with transaction.atomic():
+                TrialQueryMatch.objects.filter(
+                    query_id=source.query_id, nct_id__in=sorted(before - matched)
+                ).delete()
+                TrialQueryMatch.objects.bulk_create(
+                    [
+                        TrialQueryMatch(query_id=source.query_id, nct_id=nct_id)
+                        for nct_id in sorted(matched - before)
+                    ],
+                    batch_size=1000,
+                    ignore_conflicts=True,
+                )
+        return True
+
+    def _recheck_unseen(self, index: int, source: Source) -> None:
+        """After a whole pass over the registry, re-fetch by ID the stored trials it did
+        not return (in the database, not in memory: every trial the pass saw had its
+        ``last_seen`` refreshed, or seen within LAST_SEEN_RESOLUTION anyway)."""
+        cutoff = self.run.started - LAST_SEEN_RESOLUTION
+        unseen = Trial.objects.filter(last_seen__lt=cutoff, missing_from_registry=False)
+        ids = list(unseen.order_by("nct_id").values_list("nct_id", flat=True)[:MAX_RECHECK])
+        for batch in RegistryClient.id_batches(ids):
+            self._fetch_source(
+                index,
+                Source(
+                    key=f"{source.key}:unseen",
+                    label=f"{source.label}: not returned {batch[0]}…{batch[-1]}",
+                    params=RegistryClient.ids_params(batch),
+                    requested_ids=batch,
+                    detect_missing=True,
+                ),
+                RegistryClient.ids_params(batch),
+                None,
+            )
+        if ids:
+            self._warn(f"{source.label}: {len(ids)} stored trials it did not return re-checked")
+
+    def _source_failed(self, index: int, source: Source, exc: Exception) -> None:
+        self.source_errors.append(f"{source.label}: {exc}")
+        logger.warning("Registry sync #%s: %s: %s", self.run.pk, source.label, exc)
+        self._advance_cursor(index + 1)
 
     def _advance_cursor(self, index: int) -> None:
         self.run.cursor = {"plan": self.key, "source": index, "page_token": None, "params": None}
@@ -228,7 +356,7 @@ class _Runner:
         else:
             lease.check(self.holder)
 
-    def _store(self, index: int, params: dict, page, next_token: str | None) -> set[str]:
+    def _store(self, index: int, params: dict, page, next_token: str | None) -> PageResult:
         run = self.run
         studies = page.studies
         now = timezone.now()
@@ -278,7 +406,7 @@ class _Runner:
             raise
         self._send_status_changes(result)
         self.progress.advance(len(studies), run)
-        return result.seen_ids
+        return result
 
     def _send_status_changes(self, result: PageResult) -> None:
         if not result.status_changes:

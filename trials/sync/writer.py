@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from trials.models import NCT_ID_RE, Trial
+from trials.models import NCT_ID_RE, Trial, TrialAlias
 from trials.registry.mapping import (
     COLUMNS,
     JSON_COLUMNS,
@@ -62,6 +62,8 @@ class PageResult:
     status_changes: list[StatusChange] = field(default_factory=list)
     # NCT IDs (and their aliases) the page answered for, stored or not
     seen_ids: set[str] = field(default_factory=set)
+    # the studies' own (current) NCT IDs only
+    nct_ids: set[str] = field(default_factory=set)
 
 
 def _aliases(study) -> list[str]:
@@ -94,6 +96,7 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
             result.warnings.append(f"study not stored: {reason}")
             continue
         result.seen_ids.add(nct_id)
+        result.nct_ids.add(nct_id)
         result.seen_ids.update(_aliases(study))
         canonical = texts[position] if texts else canonical_json(study)
         hashed[nct_id] = (study, canonical, content_hash(canonical))
@@ -136,12 +139,28 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
             _copy_upsert(to_write, now)
         else:
             _orm_upsert(to_write, now)
+        _store_aliases(to_write)
     if touch:
         Trial.objects.filter(nct_id__in=touch).update(last_seen=now, missing_from_registry=False)
         result.touched = len(touch)
     for warning in result.warnings:
         logger.warning("%s", warning)
     return result
+
+
+def _store_aliases(rows: list[MappedStudy]) -> None:
+    """Point each alias of the written studies at its current NCT ID (one statement, and
+    only for pages that have aliases: few studies do)."""
+    aliases = [
+        TrialAlias(alias=alias, nct_id=row.nct_id)
+        for row in rows
+        for alias in row.columns["nct_id_aliases"]
+        if alias != row.nct_id
+    ]
+    if aliases:
+        TrialAlias.objects.bulk_create(
+            aliases, update_conflicts=True, unique_fields=["alias"], update_fields=["nct_id"]
+        )
 
 
 def _stored(nct_ids: list[str]) -> dict[str, tuple]:

@@ -30,8 +30,39 @@ def trial_json_ld(trial) -> str:
         "name": trial.brief_title,
         "identifier": trial.nct_id,
         "url": trial.registry_url,
-        "status": trial.status_label,
+        "status": trial.status_display,
     }
+    # schema.org has no "expected": estimates are not given as dates of the study but
+    # as properties that say what they are.
+    facts = []
+    if trial.status_note:
+        facts.append(("Status note", trial.status_note))
+    for field, name in (("start_date", "startDate"), ("completion_date", "endDate")):
+        value = getattr(trial, field)
+        if value and getattr(trial, f"{field}_type") == "ESTIMATED":
+            facts.append((f"Expected {'start' if name == 'startDate' else 'completion'}", value))
+        elif value:
+            data[name] = value
+    if trial.primary_completion_date:
+        kind = "Expected" if trial.primary_completion_date_type == "ESTIMATED" else "Actual"
+        facts.append((f"{kind} primary completion", trial.primary_completion_date))
+    if trial.enrollment is not None:
+        kind = "Anticipated" if trial.enrollment_type == "ESTIMATED" else "Actual"
+        facts.append((f"{kind} enrollment", trial.enrollment))
+    if trial.collaborators:
+        facts.append(("Collaborators", "; ".join(trial.collaborators)))
+    if trial.has_results:
+        results = {"@type": "PropertyValue", "name": "Results posted", "url": trial.results_url}
+        if trial.results_first_posted:
+            results["value"] = trial.results_first_posted.isoformat()
+    if facts or trial.has_results:
+        data["additionalProperty"] = [
+            {"@type": "PropertyValue", "name": name, "value": value} for name, value in facts
+        ]
+        if trial.has_results:
+            data["additionalProperty"].append(results)
+    if trial.secondary_ids:
+        data["identifier"] = [trial.nct_id, *(item["id"] for item in trial.secondary_ids)]
     if trial.official_title:
         data["alternateName"] = trial.official_title
     if trial.phases:
@@ -42,5 +73,6 @@ def trial_json_ld(trial) -> str:
         ]
     if trial.lead_sponsor:
         data["sponsor"] = {"@type": "Organization", "name": trial.lead_sponsor}
+
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308

@@ -73,6 +73,12 @@ class Fault:
         return cls("empty_page", **kw)
 
     @classmethod
+    def repeat_token(cls, **kw):
+        """A page with its studies whose nextPageToken is the token it was asked with."""
+        kw.setdefault("match", lambda req: "pageToken" in req.params)
+        return cls("repeat_token", **kw)
+
+    @classmethod
     def expired_token(cls, **kw):
         kw.setdefault("match", lambda req: "pageToken" in req.params)
         return cls("http", status=400, body="The page token has expired.", **kw)
@@ -356,6 +362,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if token is None:
                     token = registry._token(0, registry.signature(request.params))
                 body = {"studies": [], "nextPageToken": token}
+            if fault and fault.kind == "repeat_token":
+                body["nextPageToken"] = request.params["pageToken"]
             payload = json.dumps(body)
             if registry.cache_pages and not fault:
                 payload = registry._page_cache.setdefault(cache_key, payload.encode())

@@ -47,12 +47,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--since", metavar="YYYY-MM-DD", help="Only studies updated in the registry since."
         )
+        parser.add_argument(
+            "--all-stored",
+            action="store_true",
+            help="Re-fetch every stored trial by ID (what the weekly full refresh does).",
+        )
         parser.add_argument("--query", metavar="NAME", help="Only this saved registry query.")
         parser.add_argument("--ids", nargs="+", metavar="NCT", help="Only these NCT IDs.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, full, since, query, ids, no_progress, **options):
+    def handle(self, *args, full, since, query, ids, all_stored, no_progress, **options):
         since_date = self._since(since)
+        if all_stored and (full or since_date or query or ids):
+            raise CommandError("--all-stored re-fetches every stored trial: use it alone.")
         if full and since_date:
             raise CommandError("--full and --since contradict each other: choose one.")
         if ids and (query or since_date):
@@ -70,6 +77,7 @@ class Command(BaseCommand):
                 since=since_date,
                 query=saved_query,
                 ids=nct_ids,
+                stored=all_stored,
                 trigger="command",
                 progress=progress,
             )
