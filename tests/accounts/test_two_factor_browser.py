@@ -62,6 +62,7 @@ def test_first_sign_in_enrols_and_a_later_one_verifies_with_a_recovery_code(brow
     time.sleep(1.1)  # django-otp throttles for a second after a wrong code
     tab.fill("input[name=token]", totp_code(secret))
     tab.click("button[type=submit]")
+    tab.wait_for_selector("#recovery-codes code")  # all_inner_texts() does not wait
     codes = [c.strip() for c in tab.locator("#recovery-codes code").all_inner_texts()]
     assert len(codes) == 10
     tab.click("#two-factor-continue")
