@@ -12,8 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever requirements.txt changes.
+# The .pth file lets every interpreter of the venv import the project's `site` package
+# (site_package.py), so `django-admin` and `python -m django` work as manage.py does.
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	printf '%s\nimport site_package\n' "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/clinicalmetric_site.pth"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -182,6 +182,8 @@ class TrialsAPIViewSet(BaseAPIViewSet):
         "countries",
         "last_update_posted",
         "missing_from_registry",
+        # our invented example records (trials/demo): registry_url is "" for them
+        "is_example",
     ]
     meta_fields = ["type", "detail_url", "registry_url", "last_seen", "last_changed"]
     listing_default_fields = [

@@ -28,6 +28,18 @@ Phase = models.TextChoices(
 Phase.__doc__ = "The registry's ``Phase`` enum."
 STOPPED_STATUSES = frozenset({"TERMINATED", "SUSPENDED", "WITHDRAWN"})
 RESULTS_TAB = "?tab=results"
+# Our invented example records (trials/demo) use NCT IDs the registry has not issued: they
+# have no ClinicalTrials.gov page to link to.
+EXAMPLE_NCT_PREFIX = "NCT990"
+
+
+def is_example_nct_id(nct_id: str) -> bool:
+    return str(nct_id).upper().startswith(EXAMPLE_NCT_PREFIX)
+
+
+def registry_url(nct_id: str) -> str:
+    """The study's page on ClinicalTrials.gov; "" for our example records, which have none."""
+    return "" if is_example_nct_id(nct_id) else f"https://clinicaltrials.gov/study/{nct_id}"
 
 
 MONTHS = [
@@ -257,7 +269,11 @@ class Trial(models.Model):
 
     @property
     def registry_url(self) -> str:
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+        return registry_url(self.nct_id)
+
+    @property
+    def is_example(self) -> bool:
+        return is_example_nct_id(self.nct_id)
 
     @property
     def status_label(self) -> str:
@@ -328,7 +344,7 @@ class Trial(models.Model):
 
     @property
     def results_url(self) -> str:
-        return f"{self.registry_url}{RESULTS_TAB}" if self.has_results else ""
+        return f"{self.registry_url}{RESULTS_TAB}" if self.has_results and self.registry_url else ""
 
     @property
     def intervention_list(self) -> list[dict]:

@@ -20,7 +20,7 @@ from people.api import (
     person_representation,
     rendition_prefetch,
 )
-from trials.models import Trial, trials_by_nct_id
+from trials.models import Trial, registry_url, trials_by_nct_id
 
 # Rendition name -> Wagtail filter spec, for an explainer's hero image.
 HERO_RENDITIONS = {
@@ -134,7 +134,7 @@ def trial_summary(nct_id: str, trial, context) -> dict:
     """What a front-end shows for a cited trial; registry fields are null if not synced."""
     data = {
         "nct_id": nct_id,
-        "registry_url": f"https://clinicaltrials.gov/study/{nct_id}",
+        "registry_url": registry_url(nct_id),
         "in_registry": trial is not None,
         "title": None,
         "status": None,

@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from trials.models import OverallStatus, Phase, trials_by_nct_id
+from trials.models import OverallStatus, Phase, registry_url, trials_by_nct_id
 
 from .base import DOI_RE, PMID_RE, struct_error, validate_nct_id
 
@@ -12,7 +12,7 @@ def trial_row(nct_id: str, trial) -> dict:
     row = {
         "nct_id": nct_id,
         "trial": trial,
-        "registry_url": f"https://clinicaltrials.gov/study/{nct_id}",
+        "registry_url": registry_url(nct_id),
     }
     if trial is not None:
         status = trial.overall_status
@@ -52,7 +52,7 @@ class TrialListBlock(blocks.StructBlock):
         return {
             "heading": value["heading"],
             "trials": [
-                {"nct_id": nct_id, "registry_url": f"https://clinicaltrials.gov/study/{nct_id}"}
+                {"nct_id": nct_id, "registry_url": registry_url(nct_id)}
                 for nct_id in dict.fromkeys(value["nct_ids"])
             ],
         }

@@ -7,7 +7,7 @@ from wagtail.models import Orderable
 
 from insights.blocks import validate_nct_id
 from people.models import Person
-from trials.models import OverallStatus, Phase, Trial, trials_by_nct_id
+from trials.models import OverallStatus, Phase, Trial, registry_url, trials_by_nct_id
 
 
 class ExplainerPageAuthor(Orderable):
@@ -66,7 +66,7 @@ class ExplainerTrialCitation(Orderable):
 
     @property
     def registry_url(self) -> str:
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+        return registry_url(self.nct_id)
 
 
 def attach_trials(citations) -> None:

@@ -40,7 +40,7 @@ def registry_checks(page, now: dt.datetime | None = None) -> list[CheckResult]:
     Two queries whatever the number of citations: whether any trial data exists, and
     the cited trials themselves.
     """
-    from trials.models import OverallStatus, Phase, Trial
+    from trials.models import OverallStatus, Phase, Trial, trials_by_nct_id
 
     now = now or timezone.now()
     citations = list(page.trial_citations.all())
@@ -56,7 +56,8 @@ def registry_checks(page, now: dt.datetime | None = None) -> list[CheckResult]:
     if not citations:
         return [CheckResult("Citations", True, "This page cites no trials.")]
 
-    trials = {t.nct_id: t for t in Trial.objects.filter(nct_id__in={c.nct_id for c in citations})}
+    # An old NCT ID (an alias) is checked against the trial it now names.
+    trials = trials_by_nct_id({c.nct_id for c in citations})
     oldest_allowed = now - dt.timedelta(days=REGISTRY_MAX_AGE_DAYS)
     results = []
     for citation in citations:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from insights.models import ExplainerPage, ExplainerTrialCitation
 from insights.review.checks import registry_checks
-from trials.models import Trial
+from trials.models import Trial, TrialAlias
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -77,6 +77,15 @@ def test_each_citation_is_checked_against_its_trial():
     assert "'Phase 2'" in messages["NCT00000004"] and "Phase 1" in messages["NCT00000004"]
     assert messages["NCT00000005"] == "No longer listed by the registry."
     assert messages["NCT00000006"] == "Not among the synced trials."
+
+
+def test_a_citation_of_an_old_nct_id_is_checked_against_the_trial_it_now_names():
+    trial("NCT00000001", status="TERMINATED", nct_id_aliases=["NCT00000901"])
+    TrialAlias.objects.create(alias="NCT00000901", nct_id="NCT00000001")
+    page = page_citing(("NCT00000901", "RECRUITING", ""))
+    (result,) = registry_checks(page, now=NOW)
+    assert (result.subject, result.passed) == ("NCT00000901", False)
+    assert "'Terminated'" in result.message  # not "Not among the synced trials."
 
 
 @pytest.mark.parametrize("count", [1, 20])

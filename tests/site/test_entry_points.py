@@ -42,6 +42,53 @@ def test_manage_py_check():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "command", [[str(BIN / "django-admin"), "check"], [PYTHON, "-m", "django", "check"]]
+)
+def test_standard_django_entry_points_find_the_site_package(command, tmp_path):
+    """With DJANGO_SETTINGS_MODULE set, from any directory: the venv's .pth file (written
+    by `make install`) imports site_package before Django reads the settings."""
+    result = subprocess.run(
+        command, cwd=tmp_path, env=process_env(), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_parallel_pytest_workers_load_the_project_settings(tmp_path):
+    """`pytest -n 2` (pytest-xdist): each worker inherits the environment and must still
+    import the project's settings."""
+    (tmp_path / "test_worker.py").write_text(
+        "def test_settings(settings):\n"
+        "    assert settings.SETTINGS_MODULE == 'site.settings.test'\n"
+    )
+    result = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--no-cov",
+            "--rootdir",
+            str(PROJECT_ROOT),
+            "-c",
+            str(PROJECT_ROOT / "pyproject.toml"),
+            str(tmp_path / "test_worker.py"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=process_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
 def test_pytest_loaded_project_settings(settings):
     # This very process is pytest: the settings came from site/settings/test.py.
     assert settings.SETTINGS_MODULE == "site.settings.test"

@@ -29,9 +29,10 @@ def trial_json_ld(trial) -> str:
         "@type": "MedicalTrial",
         "name": trial.brief_title,
         "identifier": trial.nct_id,
-        "url": trial.registry_url,
         "status": trial.status_display,
     }
+    if trial.registry_url:
+        data["url"] = trial.registry_url
     # schema.org has no "expected": estimates are not given as dates of the study but
     # as properties that say what they are.
     facts = []
@@ -52,7 +53,9 @@ def trial_json_ld(trial) -> str:
     if trial.collaborators:
         facts.append(("Collaborators", "; ".join(trial.collaborators)))
     if trial.has_results:
-        results = {"@type": "PropertyValue", "name": "Results posted", "url": trial.results_url}
+        results = {"@type": "PropertyValue", "name": "Results posted"}
+        if trial.results_url:
+            results["url"] = trial.results_url
         if trial.results_first_posted:
             results["value"] = trial.results_first_posted.isoformat()
     if facts or trial.has_results:
