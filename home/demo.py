@@ -11,7 +11,7 @@ DEMO_ADMIN_EMAIL = "admin@clinicalmetric.localhost"
 
 
 def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD", "clinicalmetric-demo")
+    return os.environ.get("DEMO_PASSWORD", "demo-lamp-river-42")
 
 
 def load(log) -> None:

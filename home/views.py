@@ -1,5 +1,6 @@
 """Views of the site root that are not Wagtail pages."""
 
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -7,12 +8,25 @@ from django.views.decorators.http import require_GET
 from .health import health_report
 
 
+def _is_staff(request) -> bool:
+    # The session lives in the database, which may be the very thing that is down.
+    try:
+        return request.user.is_active and request.user.is_staff
+    except DatabaseError:
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 with a JSON report when the site can serve, 503 when it cannot."""
-    healthy, report = health_report()
-    return JsonResponse(report, status=200 if healthy else 503)
+    """200 ``{"status": "ok"}`` when all is well, else 503 ``degraded`` or ``unavailable``.
+
+    Staff signed in to the admin also get the detail (database error, pending migrations,
+    last worker heartbeat); anyone else gets the status alone.
+    """
+    status, report = health_report()
+    body = report if _is_staff(request) else {"status": status}
+    return JsonResponse(body, status=200 if status == "ok" else 503)
 
 
 @require_GET

@@ -9,7 +9,9 @@ adds what every public endpoint shares (see ``public_endpoint`` and ``PublicAPIR
   ``API_MAX_OFFSET`` (a huge offset is a 400, not a database overflow);
 - ``Cache-Control`` and a content ``ETag`` on successful reads, 304 on a matching
   ``If-None-Match``; ``no-store`` on errors;
-- a JSON 404 for unknown paths under /api/v2/.
+- a JSON 404 for unknown paths under /api/v2/, a 400 for an unknown ``search_operator``;
+- JSON errors, not HTML, when the server fails (``site.errors``: 503 when the database
+  is unreachable).
 """
 
 import hashlib
@@ -56,6 +58,13 @@ class PublicEndpointMixin:
         context = super().get_renderer_context()
         context["indent"] = None
         return context
+
+    def check_query_parameters(self, queryset):
+        # Wagtail passes search_operator to the search backend unchecked (a ValueError).
+        operator = self.request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise BadRequestError("search_operator: expected 'and' or 'or'")
+        super().check_query_parameters(queryset)
 
     def find_object(self, queryset, request):
         raw = request.GET.get("id")

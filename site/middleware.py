@@ -21,10 +21,13 @@ class ContentSecurityPolicyMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to query strings or form fields containing NUL characters.
+    """Answer 400 to query strings or form fields containing NUL characters; ignore
+    cookies containing one.
 
-    PostgreSQL text cannot hold NUL (0x00), so such a value reaching a filter or a search
-    would end as a 500; no legitimate request carries one.
+    PostgreSQL text cannot hold NUL (0x00), so such a value reaching a filter, a search
+    or a session lookup would end as a 500; no legitimate request carries one. The site
+    never sets such a cookie, so it is dropped (the request goes on as if it were
+    absent) rather than refused: a visitor is not locked out by a cookie they cannot see.
     """
 
     MESSAGE = "Request parameters must not contain null characters (NUL, 0x00)."
@@ -33,6 +36,9 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        bad_cookies = [name for name, value in request.COOKIES.items() if "\x00" in name + value]
+        for name in bad_cookies:
+            del request.COOKIES[name]
         if self._has_nul(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": self.MESSAGE}, status=400)

@@ -8,9 +8,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import ThrottledPasswordResetView
 from home import views as home_views
 from insights import views as insights_views
 from site.api import api_router
+
+handler500 = "site.errors.server_error"
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
@@ -18,6 +21,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", insights_views.search, name="search"),
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's admin URLs: the same view, throttled.
+    path(
+        "admin/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("trials/", include("trials.urls")),

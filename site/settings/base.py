@@ -1,5 +1,6 @@
 """Settings shared by every environment. Deployment specifics come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from .environment import database_from_env, env_bool, env_float, env_int, env_list, env_str
@@ -12,6 +13,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "accounts",
     "home",
     "insights",
     "people",
@@ -44,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -55,10 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "site.urls"
@@ -90,12 +100,47 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out account or client before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Behind a proxy (production's BEHIND_PROXY) the client is the last X-Forwarded-For hop.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# Login throttling (accounts/lockout.py): 5 failures lock the account, and separately the
+# client address, for 15 minutes, even with the right password.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Two-factor sign-in (accounts/two_factor.py) for superusers and these groups; on in
+# production, off by default elsewhere so `make run`'s printed demo logins work as they are.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+TWO_FACTOR_GROUPS = ["Research analysts", "Medical reviewers", "Registry verifiers", "Editors"]
+OTP_TOTP_ISSUER = "ClinicalMetric"
+
+# Password reset e-mails per client address and per e-mail address (accounts/views.py).
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
+
+# OWASP ASVS level 2: at least 12 characters, not a common password, not the site's name.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "site.passwords.SiteWordsValidator"},
 ]
+# Refused inside passwords, besides WAGTAIL_SITE_NAME and the labels of the site's hosts.
+PASSWORD_FORBIDDEN_WORDS = ["clinicalmetric"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -108,7 +153,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "site.storage.CleaningFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -157,11 +202,17 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 # every migrate (home/site_address.py), so canonical URLs, og:url, JSON-LD, the sitemap and
 # e-mails name the real host.
 SITE_URL = env_str("SITE_URL", WAGTAILADMIN_BASE_URL)
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Images and documents on reviewed explainers keep their file, title and alt text unless
 # a superuser changes them (insights/review/media.py; docs/review-workflow.md).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "insights.review.media.ProtectedImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "insights.review.media.ProtectedDocumentForm"
+# Wagtail's database backend (PostgreSQL full text in production); see site/search_backend.py.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "site.search_backend"}}
+# Upload limits: Wagtail's own form validation answers with a form error naming the limit.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+# Rendering decodes the whole bitmap: a small PNG of 11000x11000 pixels takes ~500 MB.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
@@ -217,6 +268,9 @@ CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
 TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
 # Mirror the whole registry (~600,000 studies): a "whole registry" source in every run.
 TRIALS_MIRROR_REGISTRY = env_bool("TRIALS_MIRROR_REGISTRY", False)
+
+# /healthz answers 503 "degraded" when the worker's heartbeat is older than this.
+HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 300)
 
 # Editorial review
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 90)

@@ -1,7 +1,7 @@
 """Tests: fast hashing, in-memory e-mail, no external calls."""
 
 from .base import *  # noqa: F403
-from .environment import env_str
+from .environment import env_bool, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "test-insecure-key")
@@ -21,3 +21,7 @@ STORAGES = {
 # Serve static files straight from the finders; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests sign in over and over: lockout is off except in the tests that turn it on
+# (tests/accounts/), and in the child processes they start.
+AXES_ENABLED = env_bool("AXES_ENABLED", False)

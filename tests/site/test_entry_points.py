@@ -103,11 +103,10 @@ def test_gunicorn_serves_pages(scratch_db_env):
         status, body = http_get(base + "/admin/login/")
         assert status == 200
         assert 'name="password"' in body
+        # No worker runs beside this server: the site serves, but says it is degraded.
         status, body = http_get(base + "/healthz")
-        assert status == 200
-        report = json.loads(body)
-        assert report["database"]["ok"] is True
-        assert report["migrations"] == {"ok": True, "pending": 0}
+        assert status == 503
+        assert json.loads(body) == {"status": "degraded"}
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable():
@@ -116,10 +115,9 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     with gunicorn(env) as base:
         status, body = http_get(base + "/healthz")
     assert status == 503
-    report = json.loads(body)
-    assert report["status"] == "unavailable"
-    assert report["database"]["ok"] is False
-    assert report["database"]["error"]
+    # The status alone: the error text names the database host and port.
+    assert json.loads(body) == {"status": "unavailable"}
+    assert "127.0.0.1" not in body
 
 
 @pytest.mark.parametrize("broker", ["orm", "redis"])
@@ -151,11 +149,11 @@ def test_qcluster_worker_executes_a_task(scratch_db_env, broker):
             time.sleep(0.5)
     assert row == ("home.tasks.worker_heartbeat", 1)
 
-    # /healthz now reports the worker's last heartbeat.
+    # /healthz now finds a fresh heartbeat.
     with gunicorn(env) as base:
         status, body = http_get(base + "/healthz")
     assert status == 200
-    assert json.loads(body)["worker"]["last_heartbeat"] is not None
+    assert json.loads(body) == {"status": "ok"}
 
 
 def test_wsgi_module_imports_standalone():

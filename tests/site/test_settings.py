@@ -75,6 +75,38 @@ def test_env_bool_rejects_nonsense(monkeypatch):
         env_bool("SOME_FLAG")
 
 
+PROBE_HTTPS = (
+    "from django.conf import settings; from django.test import RequestFactory; "
+    "request = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https'); "
+    "print(settings.SECURE_PROXY_SSL_HEADER, request.is_secure())"
+)
+
+
+def test_production_ignores_x_forwarded_proto_unless_behind_a_proxy():
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org")
+    result = manage("shell", "-c", PROBE_HTTPS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["None", "False"]
+
+
+def test_behind_proxy_trusts_x_forwarded_proto():
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org", BEHIND_PROXY="true")
+    result = manage("shell", "-c", PROBE_HTTPS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+    assert "HTTP_X_FORWARDED_PROTO" in result.stdout
+
+
+@pytest.mark.parametrize("override, expected", [({}, "True"), ({"REQUIRE_2FA": "false"}, "False")])
+def test_production_requires_two_factor_sign_in_unless_turned_off(override, expected):
+    env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org", **override)
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.REQUIRE_2FA)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == expected
+
+
 def test_production_addresses_default_to_https_on_the_first_allowed_host():
     """Never http://127.0.0.1:8000 or localhost in a production page's canonical URL."""
     env = production_env(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="cms.example.org,www.example.org")

@@ -1,0 +1,1 @@
+"""Signing in to the admin: lockout after failed attempts, its audit trail, the client IP."""
