@@ -21,7 +21,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0005_featured_explainers"),
+        ("home", "0006_wagtail_default_groups"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
     operations = [migrations.RunPython(create_schedule, remove_schedule)]
