@@ -48,6 +48,9 @@ NOT_CONTENT = {f.name for f in Page._meta.get_fields() if getattr(f, "concrete",
     "reading_time_minutes",  # derived from the body
 }
 BLOCK_KEY_RE = re.compile(r'\s+data-block-key="[^"]*"')
+# An empty rich text field: the editor posts "" where a stored value says "<p></p>" (or the
+# other way round); both say nothing.
+EMPTY_RICH_TEXT_RE = re.compile(r"^(\s*<p>\s*(<br\s*/?>)?\s*</p>)*\s*$")
 
 
 def _normalised(value):
@@ -58,7 +61,8 @@ def _normalised(value):
                 return _normalised(json.loads(value))
             except ValueError:
                 pass
-        return BLOCK_KEY_RE.sub("", value)
+        value = BLOCK_KEY_RE.sub("", value)
+        return "" if EMPTY_RICH_TEXT_RE.match(value) else value
     if isinstance(value, list):
         return [_normalised(item) for item in value]
     if isinstance(value, dict):

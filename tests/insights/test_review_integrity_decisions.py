@@ -206,3 +206,13 @@ def test_hole3a_a_decision_posted_with_real_edits_is_refused_before_anything_is_
     assert review_history(page) == before  # stage 1's approval stands, no restart
     assert review_support.stage_names(page) == "Medical accuracy review"
     assert reload(page).get_latest_revision_as_object().subtitle == "Made by a script"
+
+
+@pytest.mark.parametrize("stored", ["<p></p>", '<p data-block-key="a1"></p>', "<p><br/></p>"])
+def test_an_empty_rich_text_field_saying_nothing_either_way_is_no_change(stored):
+    """The editor posts "" for an empty summary stored as an empty paragraph (and back):
+    a reviewer deciding from the editor made no edit (found by the browser walk)."""
+    from insights.review.editing import same_content
+
+    assert same_content({"summary": ""}, {"summary": stored})
+    assert not same_content({"summary": ""}, {"summary": "<p>Short version.</p>"})

@@ -4,6 +4,7 @@ If site_package.py broke, each of these would fail with "'site' is not a package
 """
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -95,8 +96,13 @@ def test_pytest_loaded_project_settings(settings):
     assert settings.ROOT_URLCONF == "site.urls"
 
 
-def test_gunicorn_serves_pages(scratch_db_env):
-    with gunicorn(scratch_db_env) as base:
+def test_gunicorn_serves_pages(scratch_db_env, tmp_path):
+    # A copy of the scratch database: the qcluster test may already have left a worker
+    # heartbeat in the shared one (tests run in random order).
+    db_path = tmp_path / "db.sqlite3"
+    shutil.copy(scratch_db_env["SCRATCH_DB_PATH"], db_path)
+    env = {**scratch_db_env, "DATABASE_URL": f"sqlite:///{db_path}", "SCRATCH_DB_PATH": ""}
+    with gunicorn(env) as base:
         status, body = http_get(base + "/")
         assert status == 200
         assert "ClinicalMetric" in body
