@@ -97,10 +97,12 @@ def test_pytest_loaded_project_settings(settings):
 
 
 def test_gunicorn_serves_pages(scratch_db_env, tmp_path):
-    # A copy of the scratch database: the qcluster test may already have left a worker
-    # heartbeat in the shared one (tests run in random order).
+    # A copy of the scratch database without worker heartbeats: the qcluster test may
+    # already have left one in the shared database (tests run in random order).
     db_path = tmp_path / "db.sqlite3"
     shutil.copy(scratch_db_env["SCRATCH_DB_PATH"], db_path)
+    with sqlite3.connect(db_path) as db:
+        db.execute("DELETE FROM django_q_task WHERE func = 'home.tasks.worker_heartbeat'")
     env = {**scratch_db_env, "DATABASE_URL": f"sqlite:///{db_path}", "SCRATCH_DB_PATH": ""}
     with gunicorn(env) as base:
         status, body = http_get(base + "/")
