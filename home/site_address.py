@@ -46,8 +46,11 @@ def apply_to_default_site(site_model=None) -> bool:
     return True
 
 
-def on_post_migrate(sender, apps, **kwargs) -> None:
-    """Connected for the home app (whose migrations create the Site): every migrate."""
+def on_post_migrate(sender, apps=None, **kwargs) -> None:
+    """Connected for the home app (whose migrations create the Site): every migrate, and
+    every ``flush`` (which sends the signal without the migration state's apps)."""
+    if apps is None:
+        from django.apps import apps
     try:
         site_model = apps.get_model("wagtailcore", "Site")
     except LookupError:

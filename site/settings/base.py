@@ -264,8 +264,9 @@ CTGOV_MAX_RETRIES = env_int("CTGOV_MAX_RETRIES", 5)
 # Retry delays: base * 2**n seconds with jitter, at most CTGOV_BACKOFF_MAX (unless Retry-After).
 CTGOV_BACKOFF_BASE = env_float("CTGOV_BACKOFF_BASE", 1.0)
 CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
-# The sync's database lease: renewed after every page, taken over when it expires.
-TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 900)
+# The sync's database lease: a heartbeat renews it four times per period, so a killed
+# worker's lease lapses within a minute and the next run takes over.
+TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 60)
 # Mirror the whole registry (~600,000 studies): a "whole registry" source in every run.
 TRIALS_MIRROR_REGISTRY = env_bool("TRIALS_MIRROR_REGISTRY", False)
 

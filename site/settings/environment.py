@@ -72,4 +72,10 @@ def database_from_env(default_url: str, conn_max_age: int) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed (no database engine): {url!r}")
     if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL is malformed (no database name): {url!r}")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The web server, the worker and the sync's lease heartbeat write to one file: a
+        # transaction takes the write lock when it begins (a deferred one that read first
+        # fails at once with "database is locked" when another writer got in between),
+        # and waits for a busy lock instead of failing.
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     return config

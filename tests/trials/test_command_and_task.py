@@ -1,10 +1,12 @@
 """``manage.py sync_trials``, the django-q2 task and its schedule."""
 
 import shutil
+import signal
 import sqlite3
 import subprocess
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -252,6 +254,133 @@ def test_two_processes_never_sync_at_once(registry, scratch_env):
         scratch_env, "SELECT COUNT(*), COUNT(DISTINCT nct_id) FROM trials_trial"
     ) == [(len(ids), len(ids))]
     assert scratch_query(scratch_env, "SELECT status FROM trials_trialsyncrun") == [("succeeded",)]
+
+
+def _wait_for_holder(env, worker, timeout=60):
+    """The lease's holder and expiry once WORKER has taken it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = scratch_query(env, "SELECT holder, expires FROM trials_synclease WHERE holder != ''")
+        if rows:
+            return rows[0]
+        assert worker.poll() is None, worker.communicate()
+        assert time.monotonic() < deadline, "the worker never took the lease"
+        time.sleep(0.05)
+
+
+def _lease_expiry(env):
+    (expires,) = scratch_query(env, "SELECT expires FROM trials_synclease")[0]
+    return datetime.fromisoformat(expires).replace(tzinfo=UTC)
+
+
+@pytest.mark.slow
+def test_a_stalled_request_keeps_the_lease_while_its_worker_lives(registry, scratch_env):
+    """The heartbeat renews the lease off the page loop: a registry request that hangs
+    for three lease periods does not let a second worker in."""
+    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "2", "CTGOV_TIMEOUT_READ": "120"}
+    release = threading.Event()
+    registry.add_fault(Fault.stall(90.0, release=release))
+    first = subprocess.Popen(
+        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
+        cwd=PROJECT_ROOT,
+        env=lease_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_holder(lease_env, first)
+        taken_at = _lease_expiry(lease_env)
+        time.sleep(6)  # three lease periods, the first worker still waiting on the registry
+        assert _lease_expiry(lease_env) > taken_at + timedelta(seconds=3)
+        second = manage("sync_trials", "--no-progress", "--ids", "NCT99000009", env=lease_env)
+        release.set()
+        _, err = first.communicate(timeout=120)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1
+    assert "Another registry sync is running" in second.stderr
+    assert first.returncode == 0, err
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_taken_over_once_its_short_lease_lapses(registry, scratch_env):
+    """SIGKILL leaves no chance to release: the lease stops moving, lapses within one
+    period, and the next run takes over and closes the dead run."""
+    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "3", "CTGOV_TIMEOUT_READ": "120"}
+    release = threading.Event()
+    registry.add_fault(Fault.stall(90.0, release=release))
+    first = subprocess.Popen(
+        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
+        cwd=PROJECT_ROOT,
+        env=lease_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_holder(lease_env, first)
+        time.sleep(1)  # a beat or more
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        killed_at = datetime.now(UTC)
+    finally:
+        release.set()
+    assert _lease_expiry(lease_env) <= killed_at + timedelta(seconds=3)
+    time.sleep(max(0.0, (_lease_expiry(lease_env) - datetime.now(UTC)).total_seconds()) + 0.2)
+    second = manage("sync_trials", "--no-progress", "--ids", "NCT99000009", env=lease_env)
+    assert second.returncode == 0, second.stderr
+    assert scratch_query(
+        lease_env, "SELECT status, error FROM trials_trialsyncrun ORDER BY id"
+    ) == [
+        ("failed", "Interrupted: the process stopped before the run finished (its lease expired)."),
+        ("succeeded", ""),
+    ]
+
+
+def test_the_default_lease_lets_a_dead_worker_be_taken_over_within_two_minutes(settings):
+    beat = sync_lease.Heartbeat("me")
+    assert sync_lease.lease_duration() <= timedelta(seconds=60)
+    # the lease lapses one period after the last beat at the latest
+    assert beat.interval + sync_lease.lease_duration().total_seconds() <= 120
+    assert beat.interval <= sync_lease.lease_duration().total_seconds() / 3
+
+
+@pytest.mark.slow
+def test_a_worker_whose_lease_was_taken_stops_without_writing(registry, scratch_env):
+    """Someone else holds the lease when the stalled request returns: the worker stops,
+    stores nothing and leaves the other holder's lease alone."""
+    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "2", "CTGOV_TIMEOUT_READ": "120"}
+    release = threading.Event()
+    registry.add_fault(Fault.stall(90.0, release=release))
+    first = subprocess.Popen(
+        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
+        cwd=PROJECT_ROOT,
+        env=lease_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_holder(lease_env, first)
+        with sqlite3.connect(lease_env["SCRATCH_DB"], timeout=20) as db:
+            db.execute(
+                "UPDATE trials_synclease SET holder = 'thief', expires = ?",
+                [(datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f")],
+            )
+        time.sleep(1)  # beats find the lease taken
+        release.set()
+        _, err = first.communicate(timeout=120)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 1
+    assert "no longer held" in err
+    assert scratch_query(lease_env, "SELECT holder FROM trials_synclease") == [("thief",)]
+    assert scratch_query(lease_env, "SELECT COUNT(*) FROM trials_trial") == [(0,)]
 
 
 def test_weekly_full_refresh_schedule_is_created_by_migration():

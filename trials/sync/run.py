@@ -1,5 +1,6 @@
 """run_sync(): the one function behind ``manage.py sync_trials`` and the daily task."""
 
+import contextlib
 import logging
 import time
 from datetime import date, timedelta
@@ -81,26 +82,32 @@ def run_sync(
     own_client = client is None
     client = client or RegistryClient()
     progress = progress or SyncProgress()
+    # Inside a caller's transaction (tests) another connection cannot see our lease row:
+    # the page loop renews it instead of a heartbeat.
+    beating = not transaction.get_connection().in_atomic_block
     try:
-        _close_interrupted_runs()
-        sources, parameters = build_plan(
-            full=full, since=since, query=query, ids=ids, stored=stored
-        )
-        key = plan_key(sources)
-        resume = _resumable(key)
-        run = TrialSyncRun.objects.create(
-            kind=(
-                TrialSyncRun.Kind.FULL if (full or ids or stored) else TrialSyncRun.Kind.INCREMENTAL
-            ),
-            trigger=trigger,
-            parameters=parameters,
-            cursor={"plan": key, "source": 0, "page_token": None, "params": None},
-            resumed_from=resume,
-        )
-        _Runner(run, sources, key, client, holder, progress).execute(
-            resume.cursor if resume else None
-        )
-        return run
+        with lease.Heartbeat(holder) if beating else contextlib.nullcontext():
+            _close_interrupted_runs()
+            sources, parameters = build_plan(
+                full=full, since=since, query=query, ids=ids, stored=stored
+            )
+            key = plan_key(sources)
+            resume = _resumable(key)
+            run = TrialSyncRun.objects.create(
+                kind=(
+                    TrialSyncRun.Kind.FULL
+                    if (full or ids or stored)
+                    else TrialSyncRun.Kind.INCREMENTAL
+                ),
+                trigger=trigger,
+                parameters=parameters,
+                cursor={"plan": key, "source": 0, "page_token": None, "params": None},
+                resumed_from=resume,
+            )
+            _Runner(run, sources, key, client, holder, progress, beating=beating).execute(
+                resume.cursor if resume else None
+            )
+            return run
     finally:
         if own_client:
             client.close()
@@ -130,7 +137,7 @@ def _resumable(key: str) -> TrialSyncRun | None:
 
 
 class _Runner:
-    def __init__(self, run, sources: list[Source], key, client, holder, progress):
+    def __init__(self, run, sources: list[Source], key, client, holder, progress, beating=False):
         self.run = run
         self.sources = sources
         self.key = key
@@ -142,6 +149,7 @@ class _Runner:
         self._saved_at = time.monotonic()
         self._renewed_at = time.monotonic()
         self._renew_every = lease.lease_duration().total_seconds() / 10
+        self._beating = beating  # a Heartbeat renews the lease: the page loop only checks
 
     def execute(self, resume_cursor: dict | None) -> None:
         run = self.run
@@ -348,9 +356,10 @@ class _Runner:
         self._saved_at = time.monotonic()
 
     def _hold_lease(self) -> None:
-        """Renew the lease when a tenth of it has gone by; otherwise only check (a read)
-        that nobody took it over, so that a page that writes nothing writes nothing."""
-        if time.monotonic() - self._renewed_at > self._renew_every:
+        """Without a heartbeat, renew the lease when a tenth of it has gone by; otherwise
+        only check (a read) that nobody took it over, so that a page that writes nothing
+        writes nothing."""
+        if not self._beating and time.monotonic() - self._renewed_at > self._renew_every:
             lease.renew(self.holder)
             self._renewed_at = time.monotonic()
         else:
