@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve worker migrate demo test test-postgres lint format bench check-deploy clean
+.PHONY: install run serve worker migrate demo test test-postgres lint format bench mutate check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,5 +68,12 @@ bench: install
 	$(BIN)/python benchmarks/sync.py
 	$(BIN)/python benchmarks/trial_browse.py
 
+# Mutation testing (mutmut) of the review rules and the registry writer, scoped in
+# pyproject.toml's [tool.mutmut]; `make mutate` then lists the surviving mutants.
+mutate: install
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache mutants

@@ -122,3 +122,22 @@ def test_restart_after_an_edit_mails_stage_1_once_and_rejection_mails_the_writer
         decide(page, team["analyst2"], action="reject", comment="Please cite the source.")
     assert recipients() == ["writer@example.org"]
     assert "Please cite the source." in mail.outbox[0].body
+
+
+def test_earlier_approvers_and_the_last_editor_get_no_mail_for_a_later_stage(
+    team, fresh_trial, django_capture_on_commit_callbacks
+):
+    """They could not approve it (separation of duties): e-mailing them to would mislead."""
+    approver = make_user("hybrid", "Medical reviewers", person_credentials="MD")
+    approver.groups.add(Group.objects.get(name="Registry verifiers"))
+    editor = make_user("fixer", "Research analysts")
+    editor.groups.add(Group.objects.get(name="Registry verifiers"))
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    review_support.save_edit(page, editor)  # the revision under review is now the fixer's
+    decide(page, team["analyst2"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(page, approver)
+    assert open_state(page).task.name == "Registry verification"
+    assert recipients() == ["verifier2@example.org", "verifier@example.org"]

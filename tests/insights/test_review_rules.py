@@ -187,3 +187,24 @@ def test_passing_checks_are_shown_and_stored_with_the_approval(client, team, fre
         "NCT04000001": True,
         "Publishing": True,
     }
+
+
+def test_an_approval_of_an_older_revision_does_not_bar_another_stage_of_the_new_one(
+    team, fresh_trial
+):
+    """Each stage of the revision that goes live needs a different person; a sign-off
+    on a revision that was since edited is not one of them."""
+    hybrid = make_user("hybrid", "Research analysts", person_credentials="MD")
+    hybrid.groups.add(Group.objects.get(name="Medical reviewers"))
+    page = make_explainer(team["writer"])
+    submit(page, team["writer"])
+    decide(page, hybrid)  # stage 1 of the first revision
+    assert stage_names(page) == "Medical accuracy review"
+    assert "approve" not in action_names(page, hybrid)
+    review_support.save_edit(page, team["writer"])  # a new revision: the review restarts
+    assert stage_names(page) == "Primary research"
+    decide(page, team["analyst2"])
+    assert stage_names(page) == "Medical accuracy review"
+    assert "approve" in action_names(page, hybrid)
+    decide(page, hybrid)
+    assert stage_names(page) == "Registry verification"
