@@ -210,11 +210,14 @@ def connect() -> None:
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 
     from insights.models import CompletedReview, StageSignOff
+    from insights.serving import purge
     from people.models import Person
     from trials.models import Trial
     from trials.signals import trials_changed
 
     uid = "insights.serving"
+    if purge.purge not in consumers:
+        consumers.append(purge.purge)
     page_published.connect(on_page_published, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid=f"{uid}.unpublished")
     pre_page_move.connect(on_pre_page_move, dispatch_uid=f"{uid}.pre_move")

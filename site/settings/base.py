@@ -3,7 +3,15 @@
 from datetime import timedelta
 from pathlib import Path
 
-from .environment import database_from_env, env_bool, env_float, env_int, env_list, env_str
+from .environment import (
+    database_from_env,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    frontend_cache_from_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -177,6 +185,27 @@ if env_str("REDIS_URL"):
 # Whole pages for anonymous readers (insights/serving): kept until an event makes them
 # stale; this bound only frees memory.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
+# CDN purge (insights/serving/purge.py): Wagtail's frontend cache backends, chosen by
+# FRONTEND_CACHE=cloudflare|cloudfront|http (README: "CDN purge"). Off when unset.
+WAGTAILFRONTENDCACHE = frontend_cache_from_env()
+# API URLs a CDN may hold for a changed object ({id}: its primary key; {nct_id}: a trial's).
+FRONTEND_CACHE_API_URLS = {
+    "page": ["/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v3/pages/", "/api/v3/pages/{id}/"],
+    "person": [
+        "/api/v2/people/",
+        "/api/v2/people/{id}/",
+        "/api/v3/people/",
+        "/api/v3/people/{id}/",
+    ],
+    "trial": [
+        "/trials/{nct_id}/",
+        "/api/v2/trials/",
+        "/api/v2/trials/{id}/",
+        "/api/v3/trials/",
+        "/api/v3/trials/{nct_id}/",
+    ],
+}
 
 # E-mail (review notifications). Console backend unless configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
