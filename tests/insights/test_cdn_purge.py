@@ -25,7 +25,7 @@ class PurgeEndpoint(ThreadingHTTPServer):
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+            def do_PURGE(self):
                 endpoint.purged.append((self.headers["Host"], self.path))
                 self.send_response(200)
                 self.end_headers()
