@@ -24,7 +24,7 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from insights.serving import changes, page_cache
+from insights.serving import api_cache, changes, page_cache
 from insights.serving.changes import Change
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ def _forget_locally(paths, change) -> None:
     from insights.templatetags.insights_tags import INDEX_URL_KEY
 
     page_cache.forget_paths(paths)
+    api_cache.forget_everything()
     if change.everything:
         page_cache.forget_everything()
     if change.page_ids or change.everything:
