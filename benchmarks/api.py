@@ -9,11 +9,14 @@ the median and spread, and also the rate of conditional requests answered ``304`
 
     .venv/bin/python benchmarks/api.py [--rounds 3] [--duration 8] [--connections 4]
 
-DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/bench_api (created if missing).
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/bench_api (created if missing);
+REDIS_URL, if set, is the cache the workers share (as in production). Responses are
+served from the API cache (insights/serving/api_cache.py) after the first request.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import time
 import urllib.request
@@ -145,6 +148,16 @@ def main() -> None:
     print()
     for name, values in results.items():
         print(f"{name:15s} {summary(values)}")
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    for name in urls:
+        print(
+            f"304 vs full, {name:10s} {medians[f'{name} 304'] / medians[name]:6.1f}x cheaper"
+            "  (target >= 5x)"
+        )
+    print(
+        f"targets: explainers >= 100 req/s ({medians['explainers']:.0f}), "
+        f"trials >= 400 req/s ({medians['trials']:.0f})"
+    )
 
 
 if __name__ == "__main__":
