@@ -52,16 +52,19 @@ def _cache_headers(response) -> None:
     )
 
 
-def serve(request, render):
-    """RENDER() unless the cache or the client already holds this response.
+def _readable(request) -> bool:
+    return request.method in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in request.META
 
-    RENDER returns the response with its cache headers; only public 200s are stored.
-    """
-    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
-        return render(None)
-    token = _generation()
+
+def _key(etag: str) -> str:
+    return f"{KEY_PREFIX}:{etag.strip(chr(34))}"
+
+
+def lookup(request, token: str | None = None):
+    """The 304 or the stored response for REQUEST, or None (render it)."""
+    token = token or cache.get(API_GENERATION_KEY)
     if not token:
-        return render(None)
+        return None
     etag = etag_for(request, token)
     if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
@@ -69,14 +72,48 @@ def serve(request, render):
         response["Vary"] = "Accept"
         _cache_headers(response)
         return response
-    key = f"{KEY_PREFIX}:{etag.strip(chr(34))}"
-    stored = cache.get(key)
-    if stored is not None:
-        status, headers, content = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+    stored = cache.get(_key(etag))
+    if stored is None:
+        return None
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class EarlyAPICacheMiddleware:
+    """Answer cached API reads before sessions, authentication and URL routing.
+
+    Only paths under ``API_CACHE_PATH_PREFIXES``; what is stored is decided by ``serve``
+    (inside the API router), so this only ever returns what the API itself rendered.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _readable(request) and request.path.startswith(tuple(settings.API_CACHE_PATHS)):
+            response = lookup(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
+def serve(request, render):
+    """RENDER(etag) unless the cache or the client already holds this response.
+
+    RENDER returns the response with its cache headers; only public 200s are stored.
+    """
+    if not _readable(request):
+        return render(None)
+    token = _generation()
+    if not token:
+        return render(None)
+    response = lookup(request, token)
+    if response is not None:
         return response
+    etag = etag_for(request, token)
     response = render(etag)
     cache_control = response.get("Cache-Control", "")
     if (
@@ -86,7 +123,7 @@ def serve(request, render):
         and not response.cookies
     ):
         cache.set(
-            key,
+            _key(etag),
             (response.status_code, list(response.items()), response.content),
             settings.PAGE_CACHE_SECONDS,
         )

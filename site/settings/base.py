@@ -64,8 +64,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers of explainers and the index: a hit skips everything below.
+    # Anonymous readers of explainers and the index, and API reads: a hit skips
+    # everything below (insights/serving).
     "insights.serving.page_cache.AnonymousPageCacheMiddleware",
+    "insights.serving.api_cache.EarlyAPICacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,6 +270,9 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 API_MAX_OFFSET = 1_000_000
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Cached API reads are answered before sessions and routing under these paths
+# (insights/serving/api_cache.py); only the v2 router stores responses.
+API_CACHE_PATHS = ["/api/v2/"]
 # Headless preview: how long a signed draft-preview token stays valid, and where the
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)

@@ -74,3 +74,19 @@ def test_errors_and_previews_are_not_cached(client):
     assert preview.status_code == 403 and "no-store" in preview["Cache-Control"]
     again = client.get("/api/v2/pages/preview/?token=nonsense")
     assert again.status_code == 403 and "ETag" not in again
+
+
+def test_a_cached_read_is_answered_before_sessions_and_routing(client, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    ExplainerPageFactory(title="Early")
+    first = client.get(LIST)
+    calls = []
+    original = SessionMiddleware.process_request
+    monkeypatch.setattr(
+        SessionMiddleware, "process_request", lambda self, r: calls.append(r) or original(self, r)
+    )
+    again = client.get(LIST)
+    assert again.content == first.content and calls == []
+    assert client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert calls == []
