@@ -1,14 +1,17 @@
-"""Requests/s of the demo CAR-T explainer vs a stock Wagtail page of the same text length.
+"""Requests/s of the demo CAR-T explainer vs a stock Wagtail page of the same text length,
+and the no-database floor (``/robots.txt``) of the same gunicorn.
 
-Both pages are served by the same gunicorn (sync workers, persistent database connections,
+The three are served by the same gunicorn (sync workers, persistent database connections,
 production settings with DEBUG off) on PostgreSQL, and measured with ``wrk`` on 127.0.0.1
-in alternating rounds so both see the same machine. Prints each round, the median and
-spread per page, and the ratio of the medians.
+in alternating rounds so all see the same machine. Prints each round, the median and
+spread per URL, and the ratios of the medians. The explainer is a page-cache hit (what
+anonymous readers get, insights/serving); the stock page is rendered on every request.
 
     .venv/bin/python benchmarks/page_render.py [--rounds 5] [--duration 8] [--connections 4]
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/bench_pages (created if missing,
-migrated, demo content loaded). Targets: explainer >= 300 req/s and >= 1.5x the stock page.
+migrated, demo content loaded); REDIS_URL, if set, is the cache the workers share (as in
+production). Targets: explainer >= 0.5x the floor and >= 3x the stock page.
 """
 
 import argparse
@@ -81,7 +84,11 @@ def main() -> None:
     port = free_port()
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     base = f"http://127.0.0.1:{port}"
-    pages = {"explainer": base + EXPLAINER_PATH, "stock": f"{base}/{STOCK_SLUG}/"}
+    pages = {
+        "explainer": base + EXPLAINER_PATH,
+        "stock": f"{base}/{STOCK_SLUG}/",
+        "floor": f"{base}/robots.txt",
+    }
     with running(GUNICORN, env) as proc:
         wait_for_http(base + "/healthz", proc, deadline_s=60)
         for name, url in pages.items():
@@ -93,7 +100,8 @@ def main() -> None:
         results: dict[str, list[float]] = {name: [] for name in pages}
         print(
             f"wrk: 1 thread, {args.connections} connections, {args.duration}s per run, "
-            f"{args.rounds} alternating rounds; gunicorn 2 sync workers, PostgreSQL"
+            f"{args.rounds} alternating rounds; gunicorn 2 sync workers, PostgreSQL, "
+            f"cache {'Redis' if env.get('REDIS_URL') else 'in-process memory'}"
         )
         for round_no in range(1, args.rounds + 1):
             order = list(pages) if round_no % 2 else list(reversed(pages))
@@ -106,8 +114,15 @@ def main() -> None:
     print()
     for name, values in results.items():
         print(f"{name:9s} {summary(values)}")
-    ratio = statistics.median(results["explainer"]) / statistics.median(results["stock"])
-    print(f"ratio explainer/stock (medians): {ratio:.2f}x  (target >= 1.5x; explainer >= 300)")
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    print(
+        f"ratio explainer/floor (medians): {medians['explainer'] / medians['floor']:.2f}x"
+        "  (target >= 0.5x)"
+    )
+    print(
+        f"ratio explainer/stock (medians): {medians['explainer'] / medians['stock']:.2f}x"
+        "  (target >= 3x)"
+    )
 
 
 if __name__ == "__main__":

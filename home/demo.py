@@ -1,17 +1,12 @@
 """Demo content of the site root: the admin login and the home page text."""
 
-import os
-
 from django.contrib.auth import get_user_model
 
+from accounts.demo import demo_password
 from home.site_address import apply_to_default_site
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_EMAIL = "admin@clinicalmetric.localhost"
-
-
-def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD", "demo-lamp-river-42")
 
 
 def load(log) -> None:

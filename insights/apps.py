@@ -10,6 +10,8 @@ class InsightsConfig(AppConfig):
     def ready(self):
         from insights import registry_links
         from insights.review.signals import connect_review_signals
+        from insights.serving import events
 
         connect_review_signals()
         registry_links.connect()
+        events.connect()

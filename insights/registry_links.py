@@ -53,7 +53,9 @@ def citing_pages(nct_ids) -> dict[str, list[citations.CitingPage]]:
         if (row.nct_id, row.page_id) in seen:
             continue
         seen.add((row.nct_id, row.page_id))
-        result[row.nct_id].append(citations.CitingPage(title=row.page.title, url=row.page.url))
+        result[row.nct_id].append(
+            citations.CitingPage(title=row.page.title, url=row.page.url, page_id=row.page_id)
+        )
     return dict(result)
 
 

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import WorkflowState
 
-from home.demo import demo_password
+from accounts.demo import demo_password
 from insights.models import ExplainerPage, ExplainerPageAuthor, InsightsIndexPage
 from insights.review.records import CompletedReview
 from insights.review.stages import EDITORS_GROUP, STAGES

@@ -82,8 +82,6 @@ class Person(
         related_name="+",
     )
     links = StreamField([("link", ProfileLinkBlock())], blank=True, max_num=6)
-    # Any change to a person changes this, which renews cached explainer fragments.
-    updated_at = models.DateTimeField(auto_now=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -134,11 +132,6 @@ class Person(
     def save(self, *args, **kwargs):
         if not self.initials:
             self.initials = derive_initials(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "updated_at" not in update_fields:
-            # Publishing and unpublishing save only their own fields; cached explainer
-            # fragments renew on updated_at, so it must move with every change.
-            kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
 
     @property

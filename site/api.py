@@ -7,8 +7,9 @@ adds what every public endpoint shares (see ``public_endpoint`` and ``PublicAPIR
   who is logged in to the admin and a CDN may cache it;
 - bounded pagination: ``limit`` up to ``WAGTAILAPI_LIMIT_MAX``, ``offset`` up to
   ``API_MAX_OFFSET`` (a huge offset is a 400, not a database overflow);
-- ``Cache-Control`` and a content ``ETag`` on successful reads, 304 on a matching
-  ``If-None-Match``; ``no-store`` on errors;
+- ``Cache-Control`` and an ``ETag`` on successful reads, 304 on a matching
+  ``If-None-Match``; ``no-store`` on errors; responses cached until a serving event
+  (``insights.serving.api_cache``: the ETag comes from the events, not the body);
 - a JSON 404 for unknown paths under /api/v2/, a 400 for an unknown ``search_operator``;
 - JSON errors, not HTML, when the server fails (``site.errors``: 503 when the database
   is unreachable).
@@ -30,6 +31,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from insights.api import PagesAPIViewSet
 from insights.api.links import restricted_collection_ids
+from insights.serving import api_cache
 from people.api import PeopleAPIViewSet
 from trials.api import TrialsAPIViewSet
 
@@ -79,8 +81,12 @@ def public_endpoint(viewset):
     return type(viewset.__name__, (PublicEndpointMixin, viewset), attrs)
 
 
-def with_cache_headers(request, response):
-    """Cache-Control, ETag and conditional GET for one API response."""
+def with_cache_headers(request, response, etag=None):
+    """Cache-Control, ETag and conditional GET for one API response.
+
+    ETAG, when given, comes from the serving events' generation (insights/serving/
+    api_cache.py); without one it is hashed from the body.
+    """
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     # The browsable API and JSON share URLs: caches must key on Accept.
@@ -98,7 +104,8 @@ def with_cache_headers(request, response):
         )
     if "no-store" in response["Cache-Control"]:
         return response
-    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    if etag is None:
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
     response["ETag"] = etag
     return get_conditional_response(request, etag=etag, response=response)
 
@@ -147,7 +154,11 @@ class PublicAPIRouter(WagtailAPIRouter):
 
         # decorate_urlpatterns() copies the view's attributes (csrf_exempt...) onto this.
         def view(request, *args, **kwargs):
-            return with_cache_headers(request, wrapped(request, *args, **kwargs))
+            def render(etag):
+                return with_cache_headers(request, wrapped(request, *args, **kwargs), etag)
+
+            # Cached until a serving event; a matching ETag skips rendering altogether.
+            return api_cache.serve(request, render)
 
         return view
 

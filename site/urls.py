@@ -42,7 +42,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
-    # A shorter route to public explainers; falls back to Wagtail's serve (insights/views.py).
-    path("insights/<slug:slug>/", insights_views.explainer, name="explainer"),
     path("", include(wagtail_urls)),
 ]

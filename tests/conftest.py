@@ -40,3 +40,13 @@ def scratch_db_env(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     env["SCRATCH_DB_PATH"] = str(db_path)
     return env
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Whole pages are cached by URL (insights/serving); rolled-back tests reuse URLs."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

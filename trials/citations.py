@@ -28,10 +28,14 @@ _citing_pages_providers: list[CitingPagesProvider] = []
 
 @dataclass(frozen=True)
 class CitingPage:
-    """A page that cites a trial, as the public trial pages show it."""
+    """A page that cites a trial, as the public trial pages show it.
+
+    ``page_id`` (optional) lets caches and CDN purges find the page without its URL.
+    """
 
     title: str
     url: str
+    page_id: int | None = None
 
 
 def register_cited_ids_provider(fn: CitedIdsProvider) -> CitedIdsProvider:

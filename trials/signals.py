@@ -11,3 +11,7 @@ from django.dispatch import Signal
 # sender is the Trial class. Receivers are called with send_robust(): an exception in a
 # receiver is logged and recorded as a run warning, never fails the sync.
 trial_status_changed = Signal()
+
+# Sent by the registry sync after it wrote trials (new or changed rows), so caches that
+# show them can forget them. Keyword argument: nct_ids, the NCT IDs written.
+trials_changed = Signal()

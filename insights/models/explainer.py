@@ -160,6 +160,8 @@ class ExplainerPage(Page):
     ]
 
     base_form_class = ExplainerPageForm
+    # Anonymous readers get this page from the page cache (insights/serving/page_cache.py).
+    cache_for_anonymous_readers = True
     # Readers only read: no forms on an explainer.
     allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
     parent_page_types = ["insights.InsightsIndexPage"]
@@ -228,13 +230,6 @@ class ExplainerPage(Page):
             return super().save_revision(user, *args, **kwargs)
         finally:
             del self._saving_revision
-
-    def with_content_json(self, content):
-        # A page built from a revision (drafts, previews, comparisons) is not the live
-        # content even when it carries the live revision id: never cache its fragments.
-        obj = super().with_content_json(content)
-        obj._built_from_revision = True
-        return obj
 
     def permissions_for_user(self, user):
         from insights.review.permissions import ExplainerPermissionTester
@@ -348,15 +343,9 @@ class ExplainerPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        """Page context: the cached fragments (head, main) of this page.
-
-        ``explainer_context`` has the full data; it is only computed when the fragments
-        are not in the cache (or when previewing).
-        """
-        from insights.fragments import explainer_fragments
-
+        """Page context: everything the explainer templates show (``explainer_context``)."""
         context = super().get_context(request, *args, **kwargs)
-        context["fragments"] = explainer_fragments(self, request)
+        context.update(self.explainer_context(request))
         return context
 
     def explainer_context(self, request) -> dict:

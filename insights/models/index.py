@@ -21,6 +21,8 @@ class InsightsIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["insights.ExplainerPage"]
     page_size = 12
+    # Anonymous readers get this page from the page cache (insights/serving/page_cache.py).
+    cache_for_anonymous_readers = True
 
     class Meta:
         verbose_name = "explainers index"

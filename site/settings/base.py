@@ -3,7 +3,15 @@
 from datetime import timedelta
 from pathlib import Path
 
-from .environment import database_from_env, env_bool, env_float, env_int, env_list, env_str
+from .environment import (
+    database_from_env,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    frontend_cache_from_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers of explainers and the index, and API reads: a hit skips
+    # everything below (insights/serving).
+    "insights.serving.page_cache.AnonymousPageCacheMiddleware",
+    "insights.serving.api_cache.EarlyAPICacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +184,31 @@ if env_str("REDIS_URL"):
         "LOCATION": env_str("REDIS_URL"),
     }
 
+# Whole pages for anonymous readers (insights/serving): kept until an event makes them
+# stale; this bound only frees memory.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
+# CDN purge (insights/serving/purge.py): Wagtail's frontend cache backends, chosen by
+# FRONTEND_CACHE=cloudflare|cloudfront|http (README: "CDN purge"). Off when unset.
+WAGTAILFRONTENDCACHE = frontend_cache_from_env()
+# API URLs a CDN may hold for a changed object ({id}: its primary key; {nct_id}: a trial's).
+FRONTEND_CACHE_API_URLS = {
+    "page": ["/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v3/pages/", "/api/v3/pages/{id}/"],
+    "person": [
+        "/api/v2/people/",
+        "/api/v2/people/{id}/",
+        "/api/v3/people/",
+        "/api/v3/people/{id}/",
+    ],
+    "trial": [
+        "/trials/{nct_id}/",
+        "/api/v2/trials/",
+        "/api/v2/trials/{id}/",
+        "/api/v3/trials/",
+        "/api/v3/trials/{nct_id}/",
+    ],
+}
+
 # E-mail (review notifications). Console backend unless configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -233,6 +270,9 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 API_MAX_OFFSET = 1_000_000
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Cached API reads are answered before sessions and routing under these paths
+# (insights/serving/api_cache.py); only the v2 router stores responses.
+API_CACHE_PATHS = ["/api/v2/"]
 # Headless preview: how long a signed draft-preview token stays valid, and where the
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)

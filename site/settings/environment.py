@@ -79,3 +79,35 @@ def database_from_env(default_url: str, conn_max_age: int) -> dict:
         # and waits for a busy lock instead of failing.
         config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     return config
+
+
+FRONTEND_CACHE_BACKENDS = {
+    "cloudflare": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+    "cloudfront": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+    "http": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+}
+
+
+def frontend_cache_from_env(environ=None) -> dict:
+    """``WAGTAILFRONTENDCACHE`` from ``FRONTEND_CACHE`` (cloudflare, cloudfront or http)
+    and that backend's variables; ``{}`` (no CDN purge) when ``FRONTEND_CACHE`` is unset."""
+    environ = os.environ if environ is None else environ
+    kind = environ.get("FRONTEND_CACHE", "").strip().lower()
+    if not kind:
+        return {}
+    if kind not in FRONTEND_CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"FRONTEND_CACHE must be one of {', '.join(FRONTEND_CACHE_BACKENDS)}, got {kind!r}."
+        )
+    needed = {
+        "cloudflare": {"ZONEID": "CLOUDFLARE_ZONE_ID", "BEARER_TOKEN": "CLOUDFLARE_API_TOKEN"},
+        "cloudfront": {"DISTRIBUTION_ID": "CLOUDFRONT_DISTRIBUTION_ID"},
+        "http": {"LOCATION": "FRONTEND_CACHE_PURGE_URL"},
+    }[kind]
+    config = {"BACKEND": FRONTEND_CACHE_BACKENDS[kind]}
+    for param, variable in needed.items():
+        value = environ.get(variable, "").strip()
+        if not value:
+            raise ImproperlyConfigured(f"FRONTEND_CACHE={kind} needs {variable}.")
+        config[param] = value
+    return {"default": config}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from home.demo import demo_password
+from accounts.demo import demo_password
 
 REFUSED = {
     "Short-pw-1!": "at least 12 characters",

@@ -26,6 +26,7 @@ from trials.registry.mapping import (
     map_study,
     study_nct_id,
 )
+from trials.signals import trials_changed
 
 logger = logging.getLogger("trials.sync")
 
@@ -140,6 +141,7 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
         else:
             _orm_upsert(to_write, now)
         _store_aliases(to_write)
+        trials_changed.send(sender=Trial, nct_ids=[row.nct_id for row in to_write])
     if touch:
         Trial.objects.filter(nct_id__in=touch).update(last_seen=now, missing_from_registry=False)
         result.touched = len(touch)
