@@ -237,12 +237,15 @@ def explain(params: dict) -> None:
     """EXPLAIN ANALYZE the count and the page query the view runs for PARAMS."""
     from django.db import connection
 
+    from trials.filters import TrialFilter
     from trials.models import Trial
-    from trials.views import COUNT_CAP, LIST_FIELDS, PER_PAGE, TrialFilterForm
+    from trials.views import COUNT_CAP, LIST_FIELDS, PER_PAGE
 
-    form = TrialFilterForm({k: v for k, v in params.items() if k != "page"})
-    assert form.is_valid(), form.errors
-    queryset = form.filter(Trial.objects.only(*LIST_FIELDS))
+    finder = TrialFilter(
+        {k: v for k, v in params.items() if k != "page"}, queryset=Trial.objects.only(*LIST_FIELDS)
+    )
+    assert finder.is_valid(), finder.form.errors
+    queryset = finder.qs
     page = int(params.get("page", 1))
     capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]  # as CappedPaginator.count
     count_sql, count_params = capped.query.sql_with_params()

@@ -12,6 +12,7 @@ from trials.sites import sites_by_country
 
 PER_PAGE = 20
 COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
+FACET_HEADINGS = (("status", "Status"), ("phase", "Phase"), ("country", "Country"))
 LIST_FIELDS = [
     "id",
     "nct_id",
@@ -82,7 +83,10 @@ def trial_list(request):
         "page_obj": page_obj,
         "paginator": paginator,
         "trials": trials,
-        "facets": finder.facets(),
+        "facets": [
+            {"name": name, "heading": heading, "items": items}
+            for (name, heading), items in zip(FACET_HEADINGS, finder.facets().values(), strict=True)
+        ],
         "querystring": query.urlencode(),
         "is_filtered": finder.is_filtered,
         "refreshed": last_success.finished if last_success else None,
