@@ -281,7 +281,7 @@ class TrialFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name != without and name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by(*self.ordering)
+        return queryset.order_by(*self.ordering) if self.ordering else queryset
 
     def errors_text(self) -> str:
         """ "age: Enter a number. near: …" for the API's 400."""
@@ -448,3 +448,13 @@ class TrialAPIFilter(TrialFilter):
 
     def filter_updated_since(self, queryset, name, value):
         return queryset.filter(last_update_posted__gte=value) if value else queryset
+
+
+class TrialAdminFilter(TrialFilter):
+    """The finder's filters in the admin's trial listing and the trial chooser, plus
+    "missing from the registry". The admin orders and searches (as you type) itself."""
+
+    missing_from_registry = django_filters.BooleanFilter(label="Missing from the registry")
+
+    removed_filters = ("q", "sort")
+    ordering = ()

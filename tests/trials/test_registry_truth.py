@@ -314,7 +314,7 @@ def test_the_admin_status_filter_offers_stored_undocumented_statuses(client, dja
     admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw")
     client.force_login(admin)
     response = client.get(
-        "/admin/snippets/trials/trial/", {"overall_status": "PAUSED_BY_REGULATOR"}
+        "/admin/snippets/trials/trial/", {"status": "PAUSED_BY_REGULATOR"}
     )
     assert response.status_code == 200
     html = response.content.decode()
