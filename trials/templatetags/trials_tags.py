@@ -43,6 +43,14 @@ def finder_query(context, name: str, value) -> str:
     return query.urlencode()
 
 
+@register.inclusion_tag("trials/includes/recruiting_now.html")
+def recruiting_now(page) -> dict:
+    """The "trials being tested now" block of an explainer (trials.recruiting)."""
+    from trials.recruiting import explainer_recruiting_now
+
+    return {"recruiting": explainer_recruiting_now(page)}
+
+
 @register.simple_tag
 def trial_json_ld(trial) -> str:
     """schema.org MedicalTrial data for a trial page."""
