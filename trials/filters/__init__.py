@@ -1,6 +1,7 @@
 """The trial finder's one filter: ``TrialFilter``, a django-filter FilterSet used by the
-public listing (/trials/) and the API (/api/v2/trials/, through ``TrialAPIFilter``, which
-only adds the API's own parameters).
+public listing (/trials/), the API (/api/v2/trials/, through ``TrialAPIFilter``, which
+only adds the API's own parameters), the admin's trial listing and the trial chooser
+(``TrialAdminFilter``). Other APIs (v3) reuse ``TrialFilter``.
 
 The parameter names are a contract (issue #13): ``condition``, ``intervention``,
 ``sponsor`` (lead or collaborator), ``status``, ``phase``, ``age`` (a person's age in
@@ -12,27 +13,22 @@ great-circle (haversine) distance, in the ORM: the same query on PostgreSQL and 
 Every malformed value is a form error (the page: 400 with the form; the API: 400).
 """
 
-import datetime as dt
-import math
-import re
-
 import django_filters
 from django import forms
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import Count, Exists, OuterRef, Q
 
 from trials import labels
-from trials.models import NCT_ID_RE, Phase, Trial, phase_labels_containing, status_choices
+from trials.models import Phase, Trial, phase_labels_containing, status_choices
 from trials.sites import TrialSite
 
-EARTH_RADIUS_KM = 6371.0088
+from .fields import NctIdsField, TextField, TrialFinderForm, UpdatedSinceField, ValuesField
+from .places import bounding_box, sites_within
+
+__all__ = ["TrialAPIFilter", "TrialAdminFilter", "TrialFilter", "bounding_box"]
+
 DEFAULT_WITHIN_KM = 50
 MAX_WITHIN_KM = 5000
-MAX_VALUES = 100
-MAX_TEXT = 200
 COUNTRY_FACET_SIZE = 20
-POINT_RE = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAGE_SORTS = {
     "updated": ("Recently updated", ("-last_update_posted", "nct_id")),
     "nct": ("NCT ID", ("nct_id",)),
@@ -47,42 +43,6 @@ SEX_CHOICES = [("FEMALE", "Female"), ("MALE", "Male")]
 YES_NO = [("true", "Yes"), ("false", "No")]
 
 
-class TextField(forms.CharField):
-    """Free text of a filter: bounded, no null characters."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", MAX_TEXT)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value and "\x00" in value:
-            raise forms.ValidationError("Null characters are not allowed.")
-        return value
-
-
-class ValuesField(forms.CharField):
-    """Comma-separated values ("RECRUITING,NOT_YET_RECRUITING"), upper-cased and checked
-    against ``allowed()``; a single value is one value (the page's select)."""
-
-    def __init__(self, *, allowed, what: str, **kwargs):
-        self.allowed, self.what = allowed, what
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value) or ""
-        values = [v.strip().upper() for v in value.split(",") if v.strip()]
-        if len(values) > MAX_VALUES:
-            raise forms.ValidationError(f"At most {MAX_VALUES} values.")
-        allowed = self.allowed()
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            raise forms.ValidationError(
-                f"Unknown {self.what} {', '.join(unknown)}; expected one of {', '.join(allowed)}."
-            )
-        return values
-
-
 class TextFilter(django_filters.CharFilter):
     field_class = TextField
 
@@ -93,107 +53,6 @@ class ValuesFilter(django_filters.CharFilter):
 
 def _phases() -> list[str]:
     return list(Phase.values)
-
-
-class TrialFinderForm(forms.Form):
-    """Checks what no single field can: a distance needs a place; a place must be one
-    of our sites' cities or coordinates; a country must be one our sites are in."""
-
-    def clean_near(self):
-        text = self.cleaned_data.get("near") or ""
-        if not text:
-            return None
-        point = POINT_RE.match(text)
-        if point:
-            lat, lon = float(point.group(1)), float(point.group(2))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise forms.ValidationError(
-                    "Coordinates out of range (lat -90..90, lon -180..180)."
-                )
-            return (lat, lon, text)
-        found = city_point(text)
-        if found is None:
-            raise forms.ValidationError(
-                f"No trial site in {text!r}: give a facility city as “City, Country” "
-                "(e.g. “Boston, United States”) or coordinates as “lat,lon”."
-            )
-        return (*found, text)
-
-    def clean_country(self):
-        text = self.cleaned_data.get("country") or ""
-        if not text:
-            return ""
-        name = stored_country(text)
-        if name is None:
-            raise forms.ValidationError(f"No trial site in a country called {text!r}.")
-        return name
-
-    def clean(self):
-        data = super().clean()
-        if data.get("within_km") is not None and not data.get("near") and "near" not in self.errors:
-            self.add_error("within_km", "A distance needs a place: give “near” too.")
-        return data
-
-
-def city_point(text: str) -> tuple[float, float] | None:
-    """The mean position of our sites in "City[, State], Country", or None."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if len(parts) < 2:
-        return None
-    lookup = {"city": parts[0], "country": parts[-1], "latitude__isnull": False}
-    if len(parts) > 2:
-        lookup["state"] = ", ".join(parts[1:-1])
-    sites = TrialSite.objects.filter(**lookup)
-    if not sites.exists():  # as typed by a reader: any case (slower, no index)
-        sites = TrialSite.objects.filter(
-            **{f"{k}__iexact" if k != "latitude__isnull" else k: v for k, v in lookup.items()}
-        )
-    point = sites.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
-    return None if point["lat"] is None else (point["lat"], point["lon"])
-
-
-def stored_country(text: str) -> str | None:
-    """The country as our sites spell it ("united states" -> "United States"), or None."""
-    text = text.strip()
-    if TrialSite.objects.filter(country=text).exists():
-        return text
-    return TrialSite.objects.filter(country__iexact=text).values_list("country", flat=True).first()
-
-
-def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list]:
-    """(min lat, max lat, longitude ranges) that contain every point within KM of
-    (LAT, LON); two longitude ranges across the antimeridian, none near a pole."""
-    dlat = math.degrees(km / EARTH_RADIUS_KM)
-    low, high = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
-    if high >= 90 or low <= -90:
-        return low, high, []
-    dlon = math.degrees(km / (EARTH_RADIUS_KM * math.cos(math.radians(max(abs(low), abs(high))))))
-    if dlon >= 180:
-        return low, high, []
-    west, east = lon - dlon, lon + dlon
-    if west < -180:
-        return low, high, [(west + 360, 180.0), (-180.0, east)]
-    if east > 180:
-        return low, high, [(west, 180.0), (-180.0, east - 360)]
-    return low, high, [(west, east)]
-
-
-def sites_within(lat: float, lon: float, km: float):
-    """TrialSites within KM of (LAT, LON): an indexed box, then the haversine distance."""
-    low, high, ranges = bounding_box(lat, lon, km)
-    sites = TrialSite.objects.filter(latitude__gte=low, latitude__lte=high)
-    if ranges:
-        box = Q()
-        for west, east in ranges:
-            box |= Q(longitude__gte=west, longitude__lte=east)
-        sites = sites.filter(box)
-    half_dlat = (Radians(F("latitude")) - math.radians(lat)) / 2
-    half_dlon = (Radians(F("longitude")) - math.radians(lon)) / 2
-    a = Power(Sin(half_dlat), 2) + math.cos(math.radians(lat)) * Cos(
-        Radians(F("latitude"))
-    ) * Power(Sin(half_dlon), 2)
-    distance = 2 * EARTH_RADIUS_KM * ASin(Least(Sqrt(a), 1.0))
-    return sites.alias(distance_km=distance).filter(distance_km__lte=km)
 
 
 class TrialFilter(django_filters.FilterSet):
@@ -388,34 +247,6 @@ def _facet(rows, names) -> list[dict]:
         if value
     ]
     return sorted(items, key=lambda item: (-item["count"], item["label"]))
-
-
-class UpdatedSinceField(forms.CharField):
-    def clean(self, value):
-        value = (super().clean(value) or "").strip()
-        if not value:
-            return None
-        try:
-            if not DATE_RE.match(value):
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(
-                f"{value!r} is not a date in the form YYYY-MM-DD."
-            ) from None
-
-
-class NctIdsField(forms.CharField):
-    def clean(self, value):
-        values = [v.strip().upper() for v in (super().clean(value) or "").split(",") if v.strip()]
-        if len(values) > MAX_VALUES:
-            raise forms.ValidationError(f"At most {MAX_VALUES} values.")
-        bad = [v for v in values if not NCT_ID_RE.match(v)]
-        if bad:
-            raise forms.ValidationError(
-                f"{', '.join(bad)} is not an NCT ID (NCT followed by 8 digits)."
-            )
-        return values
 
 
 class NctIdsFilter(django_filters.CharFilter):
