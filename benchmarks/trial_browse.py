@@ -8,7 +8,7 @@ combinations, several rounds each, and prints p50/p95 per scenario and overall.
 Target (DESIGN §9): p95 <= 100 ms. ``--explain`` prints EXPLAIN ANALYZE of each
 scenario's queries (the figures quoted in docs/trials.md).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_browse \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_trials \
         .venv/bin/python benchmarks/trial_browse.py [--explain]
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_browse"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_trials"
 
 STATUSES = [  # (value, weight %) roughly as in the registry
     ("COMPLETED", 46),
@@ -129,6 +129,24 @@ SCENARIOS = [  # (label, query parameters)
     ("unknown status (last known shown)", {"status": "UNKNOWN"}),
     ("undocumented status", {"status": "PAUSED_BY_REGULATOR"}),
     ("search a collaborator", {"q": "Breast International Group"}),
+    # the finder (#13): eligibility, places, distance, each with the three facets
+    ("finder: age", {"age": "40"}),
+    ("finder: status + age + sex", {"status": "RECRUITING", "age": "40", "sex": "FEMALE"}),
+    ("finder: country", {"country": "France"}),
+    ("finder: near a city", {"near": "Boston, United States", "within_km": "200"}),
+    (
+        "finder: the patient path",
+        {
+            "condition": "lymphoma",
+            "status": "RECRUITING",
+            "age": "40",
+            "near": "Boston, United States",
+            "within_km": "200",
+        },
+    ),
+    ("finder: near lat,lon + phase", {"near": "48.85,2.35", "within_km": "50", "phase": "PHASE3"}),
+    ("finder: sponsor + healthy", {"sponsor": "Pfizer", "healthy_volunteers": "true"}),
+    ("finder: intervention + country", {"intervention": "drug", "country": "China"}),
 ]
 COLLABORATORS = ["Breast International Group", "National Cancer Institute (NCI)", "Amgen"]
 
@@ -160,6 +178,69 @@ def weighted_case(column_expr: str, choices: list[tuple[str, int]]) -> str:
     return "CASE " + " ".join(parts) + f" ELSE '{choices[0][0]}' END"
 
 
+# (city, country, lat, lon, weight): registry-like: many US sites, a long tail elsewhere
+CITIES = [
+    ("Boston", "United States", 42.35843, -71.05977, 8),
+    ("New York", "United States", 40.71427, -74.00597, 10),
+    ("Houston", "United States", 29.76328, -95.36327, 7),
+    ("Chicago", "United States", 41.85003, -87.65005, 6),
+    ("Los Angeles", "United States", 34.05223, -118.24368, 6),
+    ("Seattle", "United States", 47.60621, -122.33207, 3),
+    ("Rochester", "United States", 44.02163, -92.4699, 3),
+    ("Toronto", "Canada", 43.70643, -79.39864, 4),
+    ("London", "United Kingdom", 51.50853, -0.12574, 5),
+    ("Manchester", "United Kingdom", 53.48095, -2.23743, 2),
+    ("Paris", "France", 48.85341, 2.3488, 5),
+    ("Lyon", "France", 45.74846, 4.84671, 2),
+    ("Berlin", "Germany", 52.52437, 13.41053, 3),
+    ("Munich", "Germany", 48.13743, 11.57549, 3),
+    ("Madrid", "Spain", 40.4165, -3.70256, 3),
+    ("Barcelona", "Spain", 41.38879, 2.15899, 3),
+    ("Milan", "Italy", 45.46427, 9.18951, 3),
+    ("Amsterdam", "Netherlands", 52.37403, 4.88969, 2),
+    ("Shanghai", "China", 31.22222, 121.45806, 8),
+    ("Beijing", "China", 39.9075, 116.39723, 6),
+    ("Seoul", "Korea, Republic of", 37.566, 126.9784, 4),
+    ("Tokyo", "Japan", 35.6895, 139.69171, 3),
+    ("Sydney", "Australia", -33.86785, 151.20732, 2),
+    ("Cairo", "Egypt", 30.06263, 31.24967, 3),
+    ("São Paulo", "Brazil", -23.5475, -46.63611, 2),
+]
+SITE_STATUSES = [
+    ("", 40),
+    ("RECRUITING", 20),
+    ("COMPLETED", 15),
+    ("ACTIVE_NOT_RECRUITING", 10),
+    ("NOT_YET_RECRUITING", 5),
+    ("WITHDRAWN", 5),
+    ("SUSPENDED", 5),
+]
+
+
+def sites_sql() -> str:
+    """Sites for every generated trial: 0-7 for most, 0-59 for one in ten (about 5 a
+    trial, several million rows), in weighted cities, a few km around their centre."""
+    cities = []
+    for name, country, lat, lon, weight in CITIES:
+        cities += [(name, country, lat, lon)] * weight
+    values = ", ".join(
+        f"({i + 1}, '{n}', '{c}', {lat}, {lon})" for i, (n, c, lat, lon) in enumerate(cities)
+    )
+    status = weighted_case("(h % 100)", SITE_STATUSES)
+    return f"""
+    INSERT INTO trials_trialsite (trial_id, position, facility, city, state, postal_code,
+        country, status, latitude, longitude)
+    SELECT t.id, k, 'Site ' || k || ' of ' || t.nct_id, c.name, '', '', c.country,
+        {status}, c.lat + ((h % 1000) - 500) / 10000.0, c.lon + ((h / 1000 % 1000) - 500) / 10000.0
+    FROM trials_trial t
+    CROSS JOIN LATERAL generate_series(1, CASE WHEN t.id % 10 = 0 THEN t.id % 60
+                                               ELSE t.id % 8 END) AS k
+    CROSS JOIN LATERAL (SELECT abs(hashtext(t.id || '-' || k)) AS h) AS hh
+    JOIN (VALUES {values}) AS c(n, name, country, lat, lon)
+      ON c.n = 1 + (h / 7) % {len(cities)}
+    """
+
+
 def fill(n: int) -> None:
     """Generate N trials in one INSERT ... SELECT (a few minutes at 500,000)."""
     from django.db import connection
@@ -179,7 +260,11 @@ def fill(n: int) -> None:
         phase_label, conditions_text, search_text,
         collaborators, enrollment_type, start_date_type, primary_completion_date_type,
         completion_date_type, last_known_status, status_verified_date, why_stopped,
-        has_results, results_first_posted, secondary_ids, nct_id_aliases, site_statuses)
+        has_results, results_first_posted, secondary_ids, nct_id_aliases, site_statuses,
+        interventions_text, sponsors_text, minimum_age, minimum_age_value, minimum_age_unit,
+        minimum_age_years, maximum_age, maximum_age_value, maximum_age_unit,
+        maximum_age_years, sex, healthy_volunteers, eligibility_criteria,
+        inclusion_criteria, exclusion_criteria, central_contacts)
     SELECT nct, title, '', status,
         COALESCE(to_jsonb(string_to_array(NULLIF(phase, ''), '|')), '[]'::jsonb),
         CASE WHEN phase IN ('', 'NA') THEN 'OBSERVATIONAL' ELSE 'INTERVENTIONAL' END,
@@ -199,7 +284,13 @@ def fill(n: int) -> None:
              ELSE '' END,
         h3 % 5 = 0, CASE WHEN h3 % 5 = 0 THEN updated - 30 END,
         '[]'::jsonb, '[]'::jsonb,
-        jsonb_build_object('RECRUITING', h1 % 40)
+        jsonb_build_object('RECRUITING', h1 % 40),
+        'drug x', lower(sponsor || COALESCE(E'\\n' || collaborator, '')),
+        min_years || ' Years', min_years, 'YEAR', min_years,
+        COALESCE(max_years || ' Years', ''), max_years, CASE WHEN max_years IS NULL
+            THEN '' ELSE 'YEAR' END, max_years,
+        CASE WHEN h3 % 20 = 0 THEN 'FEMALE' WHEN h3 % 20 = 1 THEN 'MALE' ELSE 'ALL' END,
+        h2 % 9 = 0, '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb
     FROM (
         SELECT i, 'NCT' || lpad((100000 + i * 3)::text, 8, '0') AS nct,
             h1, h2, h3,
@@ -212,6 +303,9 @@ def fill(n: int) -> None:
             CASE WHEN h2 % 10 = 0 THEN {collaborators}[1 + (h3 / 11) % {len(COLLABORATORS)}]
                  END AS collaborator,
             DATE '2011-01-01' + (h3 % 5400) AS updated,
+            -- ages: mostly adults from 18, some children, some with an upper limit
+            CASE WHEN h1 % 10 < 7 THEN 18 WHEN h1 % 10 < 9 THEN 2 ELSE 12 END AS min_years,
+            CASE WHEN h2 % 5 < 3 THEN NULL WHEN h2 % 5 = 3 THEN 65 ELSE 75 END AS max_years,
             'Study ' || i || ' of ' || {conditions}[1 + (h2 / 7) % {len(CONDITIONS)}] AS title
         FROM (
             SELECT i, abs(hashtext(i::text)) AS h1, abs(hashtext('p' || i)) AS h2,
@@ -221,11 +315,13 @@ def fill(n: int) -> None:
     ) AS rows
     """
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE trials_trial")
+        cursor.execute("TRUNCATE trials_trial CASCADE")
         cursor.execute(sql)
+        cursor.execute(sites_sql())
     connection.connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE trials_trial")
+        cursor.execute("VACUUM ANALYZE trials_trialsite")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -237,12 +333,15 @@ def explain(params: dict) -> None:
     """EXPLAIN ANALYZE the count and the page query the view runs for PARAMS."""
     from django.db import connection
 
+    from trials.filters import TrialFilter
     from trials.models import Trial
-    from trials.views import COUNT_CAP, LIST_FIELDS, PER_PAGE, TrialFilterForm
+    from trials.views import COUNT_CAP, LIST_FIELDS, PER_PAGE
 
-    form = TrialFilterForm({k: v for k, v in params.items() if k != "page"})
-    assert form.is_valid(), form.errors
-    queryset = form.filter(Trial.objects.only(*LIST_FIELDS))
+    finder = TrialFilter(
+        {k: v for k, v in params.items() if k != "page"}, queryset=Trial.objects.only(*LIST_FIELDS)
+    )
+    assert finder.is_valid(), finder.form.errors
+    queryset = finder.qs
     page = int(params.get("page", 1))
     capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]  # as CappedPaginator.count
     count_sql, count_params = capped.query.sql_with_params()
@@ -280,10 +379,15 @@ def main() -> None:
     from trials.models import Trial
 
     call_command("migrate", verbosity=0)
-    if args.refill or Trial.objects.count() != args.trials:
+    from trials.models import TrialSite
+
+    if args.refill or Trial.objects.count() != args.trials or not TrialSite.objects.exists():
         started = time.perf_counter()
         fill(args.trials)
-        print(f"Generated {args.trials:,} trials in {time.perf_counter() - started:.0f} s")
+        print(
+            f"Generated {args.trials:,} trials and {TrialSite.objects.count():,} sites in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
     connection.close()
 
     setup_test_environment()  # lets the client see the view's context (counts shown)

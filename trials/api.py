@@ -1,13 +1,12 @@
 """The ``trials`` endpoint of the headless API: registry studies, filtered and paginated.
 
 ``GET /api/v2/trials/`` lists studies, most recently updated in the registry first;
-``GET /api/v2/trials/<id or NCT ID>/`` shows one. Filters: ``status``, ``phase``,
-``condition``, ``nct_id``, ``updated_since``, ``search``; ``order`` among a few
-indexed orderings. Every bad parameter is a 400 with a message.
+``GET /api/v2/trials/<id or NCT ID>/`` shows one. Filters: the finder's
+(``trials.filters.TrialFilter``: condition, intervention, sponsor, status, phase, age,
+sex, healthy_volunteers, country, near, within_km) and ``nct_id``, ``updated_since``,
+``search``; ``order`` among a few indexed orderings; ``facets=true`` adds counts by
+status, phase and country to ``meta``. Every bad parameter is a 400 with a message.
 """
-
-import datetime as dt
-import re
 
 from django.http import Http404
 from django.urls import path
@@ -16,117 +15,8 @@ from wagtail.api import APIField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
-from .models import (
-    NCT_ID_RE,
-    OverallStatus,
-    Phase,
-    Trial,
-    current_nct_id,
-    phase_labels_containing,
-)
-
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_VALUES_PER_FILTER = 100
-MAX_TEXT_LENGTH = 200
-ORDERINGS = {
-    "-last_update_posted": ("-last_update_posted", "nct_id"),
-    "last_update_posted": ("last_update_posted", "nct_id"),
-    "nct_id": ("nct_id",),
-    "-nct_id": ("-nct_id",),
-}
-DEFAULT_ORDERING = "-last_update_posted"
-STATUSES = OverallStatus.values
-PHASES = Phase.values
-
-
-def parse_list(request, name: str) -> list[str]:
-    """Comma-separated values of query parameter NAME, stripped, without blanks."""
-    values = [v.strip() for v in request.GET.get(name, "").split(",") if v.strip()]
-    if len(values) > MAX_VALUES_PER_FILTER:
-        raise BadRequestError(f"{name}: at most {MAX_VALUES_PER_FILTER} values")
-    return values
-
-
-def parse_choices(request, name: str, allowed: list[str]) -> list[str]:
-    values = [v.upper() for v in parse_list(request, name)]
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise BadRequestError(
-            f"{name}: unknown value {', '.join(unknown)}; expected one of {', '.join(allowed)}"
-        )
-    return values
-
-
-def parse_text(request, name: str) -> str:
-    value = request.GET.get(name, "").strip()
-    if "\x00" in value:
-        raise BadRequestError(f"{name}: null characters are not allowed")
-    if len(value) > MAX_TEXT_LENGTH:
-        raise BadRequestError(f"{name}: at most {MAX_TEXT_LENGTH} characters")
-    return value
-
-
-def filter_trials(queryset, request):
-    """Apply the endpoint's filters from REQUEST's query string to QUERYSET."""
-    statuses = [v.upper() for v in parse_list(request, "status")]
-    undocumented = [v for v in statuses if v not in STATUSES]
-    if undocumented:
-        # A value the registry added since API 2.0.5 is fine if we store it.
-        stored = set(
-            Trial.objects.filter(overall_status__in=undocumented)
-            .values_list("overall_status", flat=True)
-            .distinct()
-        )
-        unknown = [v for v in undocumented if v not in stored]
-        if unknown:
-            raise BadRequestError(
-                f"status: unknown value {', '.join(unknown)}; expected one of "
-                f"{', '.join(STATUSES)} or another status a stored trial has"
-            )
-    if statuses:
-        queryset = queryset.filter(overall_status__in=statuses)
-
-    phases = parse_choices(request, "phase", PHASES)
-    if phases:
-        # phase_label is the sorted "PHASE1|PHASE2" key the sync stores (B-tree indexed).
-        labels = {label for phase in phases for label in phase_labels_containing(phase)}
-        queryset = queryset.filter(phase_label__in=sorted(labels))
-
-    condition = parse_text(request, "condition")
-    if condition:
-        queryset = queryset.with_condition(condition)
-
-    nct_ids = [v.upper() for v in parse_list(request, "nct_id")]
-    bad = [v for v in nct_ids if not NCT_ID_RE.match(v)]
-    if bad:
-        raise BadRequestError(
-            f"nct_id: {', '.join(bad)} is not an NCT ID (NCT followed by 8 digits)"
-        )
-    if nct_ids:
-        queryset = queryset.filter(nct_id__in=nct_ids)
-
-    if "updated_since" in request.GET:
-        raw = request.GET["updated_since"].strip()
-        try:
-            if not DATE_RE.match(raw):
-                raise ValueError
-            since = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise BadRequestError(
-                f"updated_since: {raw!r} is not a date in the form YYYY-MM-DD"
-            ) from None
-        queryset = queryset.filter(last_update_posted__gte=since)
-
-    search = parse_text(request, "search")
-    if search:
-        # The public listing's search: word prefixes in the NCT ID, titles, acronym,
-        # conditions, interventions and sponsor (full-text index on PostgreSQL).
-        queryset = queryset.search(search)
-
-    order = request.GET.get("order", DEFAULT_ORDERING)
-    if order not in ORDERINGS:
-        raise BadRequestError(f"order: expected one of {', '.join(ORDERINGS)}")
-    return queryset.order_by(*ORDERINGS[order])
+from .filters import TrialAPIFilter
+from .models import NCT_ID_RE, Trial, current_nct_id
 
 
 class TrialsAPIViewSet(BaseAPIViewSet):
@@ -134,12 +24,10 @@ class TrialsAPIViewSet(BaseAPIViewSet):
 
     model = Trial
     name = "trials"
-    filter_params = frozenset(
-        ["status", "phase", "condition", "nct_id", "updated_since", "search", "order"]
-    )
-    known_query_parameters = frozenset(["limit", "offset", "fields", "format", "_"]).union(
-        filter_params
-    )
+    filter_params = frozenset(TrialAPIFilter.base_filters) - set(TrialAPIFilter.removed_filters)
+    known_query_parameters = frozenset(
+        ["limit", "offset", "fields", "format", "facets", "_"]
+    ).union(filter_params)
     find_query_parameters = frozenset(["nct_id"])
     body_fields = [
         "id",
@@ -180,6 +68,24 @@ class TrialsAPIViewSet(BaseAPIViewSet):
         "locations_count",
         APIField("site_statuses", serializer=ReadOnlyField(source="site_status_counts")),
         "countries",
+        # who can join (issue #13): ages as the registry gives them, parsed, and in years
+        "minimum_age",
+        "minimum_age_value",
+        "minimum_age_unit",
+        "minimum_age_years",
+        "maximum_age",
+        "maximum_age_value",
+        "maximum_age_unit",
+        "maximum_age_years",
+        "ages_text",
+        "sex",
+        "healthy_volunteers",
+        "eligibility_criteria",
+        "inclusion_criteria",
+        "exclusion_criteria",
+        "central_contacts",
+        # every site, grouped as on the trial page (countries with open sites first)
+        APIField("sites", serializer=ReadOnlyField(source="site_groups")),
         "last_update_posted",
         "missing_from_registry",
         # our invented example records (trials/demo): registry_url is "" for them
@@ -206,7 +112,12 @@ class TrialsAPIViewSet(BaseAPIViewSet):
 
     def get_queryset(self):
         # The raw registry record can weigh hundreds of kilobytes: never load it here.
-        return Trial.objects.defer("raw", "search_text", "conditions_text", "content_hash")
+        queryset = Trial.objects.defer("raw", "search_text", "conditions_text", "content_hash")
+        fields = self.request.GET.get("fields", "")
+        if "*" in fields or "sites" in fields:
+            # one query for the sites of the whole page, not one per trial
+            queryset = queryset.prefetch_related("sites")
+        return queryset
 
     def check_query_parameters(self, queryset):
         unknown = set(self.request.GET.keys()) - self.known_query_parameters
@@ -217,7 +128,20 @@ class TrialsAPIViewSet(BaseAPIViewSet):
             )
 
     def filter_queryset(self, queryset):
-        return filter_trials(queryset, self.request)
+        finder = TrialAPIFilter(self.request.GET, queryset=queryset)
+        if not finder.is_valid():
+            raise BadRequestError(finder.errors_text())
+        self.finder = finder
+        return finder.qs
+
+    def listing_view(self, request):
+        facets = request.GET.get("facets", "").lower()
+        if facets not in ("", "true", "false"):
+            raise BadRequestError("facets: expected true or false")
+        response = super().listing_view(request)
+        if facets == "true" and hasattr(self, "finder"):
+            response.data["meta"]["facets"] = self.finder.facets()
+        return response
 
     def get_object(self):
         if not hasattr(self, "_cached_object"):

@@ -87,6 +87,8 @@ AGENCY_CLASS = {
     "OTHER": "Other",
     "UNKNOWN": "Unknown",
 }
+# Sex: who may join, as the registry's eligibility module says.
+SEX = {"ALL": "All", "FEMALE": "Female", "MALE": "Male"}
 # DateType and EnrollmentType: how a date or a count is qualified.
 DATE_TYPE = {"ACTUAL": "Actual", "ESTIMATED": "Expected"}
 ENROLLMENT_TYPE = {"ACTUAL": "Actual", "ESTIMATED": "Anticipated"}
@@ -102,6 +104,7 @@ ENUMS = {
     "AgencyClass": AGENCY_CLASS,
     "DateType": DATE_TYPE,
     "EnrollmentType": ENROLLMENT_TYPE,
+    "Sex": SEX,
 }
 
 

@@ -4,14 +4,15 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from trials import labels
+from trials.eligibility import Eligibility
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 
@@ -114,6 +115,11 @@ def phase_labels_containing(phase: str) -> list[str]:
     return sorted(labels)
 
 
+def search_vector(column: str) -> SearchVector:
+    """The English full-text vector of a denormalised text column (one per GIN index)."""
+    return SearchVector(column, config="english")
+
+
 def _words(text: str) -> list[str]:
     words = re.findall(r"\w+", text.lower())
     long = [w for w in words if len(w) > 1]
@@ -124,7 +130,7 @@ class TrialQuerySet(models.QuerySet):
     """Filters shared by the public listing and the admin. They read the denormalised
     columns, so they work on SQLite and PostgreSQL alike: on PostgreSQL as full-text
     queries (English stemming, every word required) served by GIN indexes (migration
-    0004); elsewhere every word must appear as a substring."""
+    0012); elsewhere every word must appear as a substring."""
 
     def _text_match(self, column: str, text: str, *, prefix: bool = False):
         words = _words(text)
@@ -132,18 +138,16 @@ class TrialQuerySet(models.QuerySet):
             return self
         if connections[self.db].vendor == "postgresql":
             if prefix:  # as you type: the last word may be unfinished
-                query, function = " & ".join([*words[:-1], f"{words[-1]}:*"]), "to_tsquery"
+                query = SearchQuery(
+                    " & ".join([*words[:-1], f"{words[-1]}:*"]),
+                    config="english",
+                    search_type="raw",  # words are letters and digits only (_words)
+                )
             else:
-                query, function = " ".join(words), "plainto_tsquery"
-            # COLUMN and FUNCTION are ours; the words (letters and digits only) travel
-            # as a parameter.
-            match = RawSQL(  # noqa: S611
-                f"to_tsvector('english'::regconfig, {column}) "
-                f"@@ {function}('english'::regconfig, %s)",
-                [query],
-                output_field=models.BooleanField(),
-            )
-            return self.filter(match)
+                query = SearchQuery(" ".join(words), config="english", search_type="plain")
+            # The same expression as the GIN indexes of migration 0012, which serve it.
+            name = f"_fts_{column}_{len(self.query.annotations)}"
+            return self.alias(**{name: search_vector(column)}).filter(**{name: query})
         queryset = self
         for word in words:
             queryset = queryset.filter(**{f"{column}__contains": word})
@@ -176,6 +180,14 @@ class TrialQuerySet(models.QuerySet):
         """Trials whose conditions contain every word of TEXT."""
         return self._text_match("conditions_text", text)
 
+    def with_intervention(self, text: str):
+        """Trials with an intervention whose names contain every word of TEXT."""
+        return self._text_match("interventions_text", text)
+
+    def with_sponsor(self, text: str):
+        """Trials whose lead sponsor or collaborators contain every word of TEXT."""
+        return self._text_match("sponsors_text", text)
+
     def search(self, text: str, *, prefix: bool = False):
         """Every word must appear in the NCT ID, brief title, acronym, conditions,
         interventions or sponsor (PREFIX: the last word may be the start of one, for the
@@ -190,8 +202,9 @@ class TrialQuerySet(models.QuerySet):
         return self._text_match("search_text", text, prefix=prefix)
 
 
-class Trial(models.Model):
-    """One ClinicalTrials.gov study as last seen in the registry (read-only in the admin)."""
+class Trial(Eligibility, models.Model):
+    """One ClinicalTrials.gov study as last seen in the registry (read-only in the admin).
+    Its eligibility columns come from ``Eligibility``, its sites are ``TrialSite`` rows."""
 
     nct_id = models.CharField("NCT ID", max_length=11, unique=True)
     brief_title = models.TextField(blank=True)
@@ -244,6 +257,9 @@ class Trial(models.Model):
     # (written by the sync from the fields above; see docs/trials.md for the indexes).
     phase_label = models.CharField(max_length=100, blank=True, editable=False)
     conditions_text = models.TextField(blank=True, editable=False)
+    interventions_text = models.TextField(blank=True, editable=False)
+    # lead sponsor and collaborators: the finder's "sponsor" filter
+    sponsors_text = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
     objects = TrialQuerySet.as_manager()
@@ -395,6 +411,13 @@ class Trial(models.Model):
     @property
     def phase_display(self) -> str:
         return " / ".join(self.phase_labels) or "—"
+
+    @property
+    def site_groups(self) -> list[dict]:
+        """Sites by country as the page and the API show them (one query)."""
+        from trials.sites import site_group_data, sites_by_country
+
+        return site_group_data(sites_by_country(self.sites.all()))
 
 
 class TrialAlias(models.Model):
@@ -641,3 +664,7 @@ class SyncLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder or 'nobody'} until {self.expires:%Y-%m-%d %H:%M}"
+
+
+# Defined beside, registered with this app when the models load.
+from trials.sites import TrialSite  # noqa: E402, F401

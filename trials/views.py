@@ -1,27 +1,18 @@
 """Public trial pages: a filterable, searchable, paginated listing and a detail page."""
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
-from trials.models import (
-    OverallStatus,
-    Phase,
-    Trial,
-    TrialSyncRun,
-    current_nct_id,
-    status_choices,
-)
+from trials.filters import TrialFilter
+from trials.models import Trial, TrialSyncRun, current_nct_id
+from trials.sites import sites_by_country
 
 PER_PAGE = 20
 COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
-SORTS = {
-    "updated": ("Recently updated", ["-last_update_posted", "nct_id"]),
-    "nct": ("NCT ID", ["nct_id"]),
-}
+FACET_HEADINGS = (("status", "Status"), ("phase", "Phase"), ("country", "Country"))
 LIST_FIELDS = [
     "id",
     "nct_id",
@@ -42,41 +33,13 @@ LIST_FIELDS = [
     "last_update_posted",
     "missing_from_registry",
     "nct_id_aliases",
+    "minimum_age",
+    "minimum_age_value",
+    "minimum_age_unit",
+    "maximum_age",
+    "maximum_age_value",
+    "maximum_age_unit",
 ]
-
-
-class TrialFilterForm(forms.Form):
-    """The listing's filters; invalid values are a 400 with the form's message."""
-
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *OverallStatus.choices]
-    )
-    phase = forms.ChoiceField(
-        label="Phase", required=False, choices=[("", "Any phase"), *Phase.choices]
-    )
-    condition = forms.CharField(label="Condition", required=False, max_length=200)
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *status_choices()]
-
-    def filter(self, queryset):
-        data = self.cleaned_data
-        if data["q"]:
-            queryset = queryset.search(data["q"])
-        if data["status"]:
-            queryset = queryset.filter(overall_status=data["status"])
-        if data["phase"]:
-            queryset = queryset.with_phase(data["phase"])
-        if data["condition"]:
-            queryset = queryset.with_condition(data["condition"])
-        return queryset.order_by(*SORTS[data["sort"] or "updated"][1])
 
 
 class CappedPaginator(Paginator):
@@ -103,15 +66,12 @@ def _attach_citations(trials) -> None:
 
 
 def trial_list(request):
-    form = TrialFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        context = {"form": form, "page_obj": None, "trials": []}
+    """The finder: TrialFilter's filters, facets with counts beside the results."""
+    finder = TrialFilter(request.GET, queryset=Trial.objects.only(*LIST_FIELDS))
+    if not finder.is_valid():
+        context = {"form": finder.form, "page_obj": None, "trials": [], "facets": None}
         return render(request, "trials/trial_list.html", context, status=400)
-    if not form.is_bound:
-        form = TrialFilterForm({})
-        form.is_valid()
-    queryset = form.filter(Trial.objects.only(*LIST_FIELDS))
-    paginator = CappedPaginator(queryset, PER_PAGE)
+    paginator = CappedPaginator(finder.qs, PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     trials = list(page_obj.object_list)
     _attach_citations(trials)
@@ -119,12 +79,16 @@ def trial_list(request):
     query.pop("page", None)
     last_success = TrialSyncRun.last_success()
     context = {
-        "form": form,
+        "form": finder.form,
         "page_obj": page_obj,
         "paginator": paginator,
         "trials": trials,
+        "facets": [
+            {"name": name, "heading": heading, "items": items}
+            for (name, heading), items in zip(FACET_HEADINGS, finder.facets().values(), strict=True)
+        ],
         "querystring": query.urlencode(),
-        "is_filtered": any(form.cleaned_data[k] for k in ("q", "status", "phase", "condition")),
+        "is_filtered": finder.is_filtered,
         "refreshed": last_success.finished if last_success else None,
     }
     return render(request, "trials/trial_list.html", context)
@@ -142,4 +106,5 @@ def trial_detail(request, nct_id: str):
             return redirect("trials:detail", nct_id=target, permanent=True)
         raise Http404("No trial with this NCT ID")
     _attach_citations([trial])
-    return render(request, "trials/trial_detail.html", {"trial": trial})
+    context = {"trial": trial, "site_groups": sites_by_country(trial.sites.all())}
+    return render(request, "trials/trial_detail.html", context)

@@ -2,7 +2,6 @@
 snippets), the saved registry queries (snippets editors maintain) and the sync runs
 (wagtail-modeladmin, read-only), plus a dashboard panel on the health of the sync."""
 
-import django_filters
 from django import forms
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
@@ -10,7 +9,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
@@ -27,8 +25,8 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
+from trials.filters import TrialAdminFilter
 from trials.models import (
-    Phase,
     Trial,
     TrialQuery,
     TrialSyncRun,
@@ -64,27 +62,6 @@ def view_permission_only(model):
 # -- trials ---------------------------------------------------------------------------------
 
 
-class TrialFilterSet(WagtailFilterSet):
-    overall_status = django_filters.ChoiceFilter(
-        label="Status", choices=status_choices, empty_label="Any status"
-    )
-    phase = django_filters.ChoiceFilter(
-        label="Phase", choices=Phase.choices, method="filter_phase", empty_label="Any phase"
-    )
-    condition = django_filters.CharFilter(label="Condition", method="filter_condition")
-    missing_from_registry = django_filters.BooleanFilter(label="Missing from the registry")
-
-    class Meta:
-        model = Trial
-        fields = ["overall_status", "phase", "condition", "missing_from_registry"]
-
-    def filter_phase(self, queryset, name, value):
-        return queryset.with_phase(value) if value else queryset
-
-    def filter_condition(self, queryset, name, value):
-        return queryset.with_condition(value)
-
-
 class TrialIndexView(IndexView):
     """Search the denormalised search text (full-text indexed on PostgreSQL) rather than
     a Wagtail search index, which the sync's bulk writes would not maintain."""
@@ -109,7 +86,8 @@ class TrialChooserFilterForm(BaseFilterForm):
             objects = objects.search(query, prefix=True)
             self.is_searching, self.search_query = True, query
         if status := self.cleaned_data.get("status"):
-            objects = objects.filter(overall_status=status)
+            # the finder's own status filter (trials.filters), so both agree
+            objects = TrialAdminFilter({"status": status}, queryset=objects).qs
         return objects
 
 
@@ -146,7 +124,7 @@ class TrialViewSet(SnippetViewSet):
     list_per_page = 50
     ordering = ["-last_update_posted", "nct_id"]
     search_fields = ["search_text"]
-    filterset_class = TrialFilterSet
+    filterset_class = TrialAdminFilter
     index_view_class = TrialIndexView
     chooser_viewset_class = TrialChooserViewSet
     add_to_reference_index = False  # a trial references nothing; pages reference trials

@@ -269,6 +269,15 @@ class JsonLdField(PageField):
         return page.json_ld(authors=live_authors(page), record=page_review(page))
 
 
+class RecruitingNowField(PageField):
+    """The "trials being tested now" block as data: count and finder URL (#13)."""
+
+    def to_representation(self, page):
+        from trials.recruiting import explainer_recruiting_now
+
+        return explainer_recruiting_now(page)
+
+
 class NeighbourField(PageField):
     """The previous or next published explainer in the editors' order (detail only)."""
 
@@ -304,6 +313,8 @@ EXPLAINER_BODY_FIELDS = [
     APIField("json_ld", serializer=JsonLdField()),
     APIField("previous_explainer", serializer=NeighbourField("previous_explainer")),
     APIField("next_explainer", serializer=NeighbourField("next_explainer")),
+    APIField("recruiting_trials", serializer=RecruitingNowField()),
 ]
 EXPLAINER_META_FIELDS = ["last_published_at"]
-EXPLAINER_DETAIL_ONLY_FIELDS = ["previous_explainer", "next_explainer"]
+# recruiting_trials: one COUNT per page, so not offered on listings
+EXPLAINER_DETAIL_ONLY_FIELDS = ["previous_explainer", "next_explainer", "recruiting_trials"]

@@ -139,7 +139,25 @@ def trials_change(nct_ids) -> Change:
                 change.page_ids.add(page.page_id)
             elif page.url:
                 change.paths.add(page.url)
+    change.page_ids |= _recruiting_count_pages(nct_ids)
     return change
+
+
+def _recruiting_count_pages(nct_ids) -> set[int]:
+    """Explainers whose "trials being tested now" count may have moved: those whose
+    treatment a changed trial tests (one EXISTS per live explainer; explainers are few)."""
+    from insights.models import ExplainerPage
+    from trials.models import Trial
+    from trials.recruiting import explainer_finder_params
+
+    if not nct_ids:
+        return set()
+    changed = Trial.objects.filter(nct_id__in=nct_ids)
+    return {
+        page.pk
+        for page in ExplainerPage.objects.live().only("pk", "title", "therapy_name")
+        if changed.with_intervention(explainer_finder_params(page)["intervention"]).exists()
+    }
 
 
 def with_listings(page_ids) -> set[int]:

@@ -289,6 +289,30 @@ def test_trial_changes_from_the_sync_show(client):
     assert "Saved trial" in html(client, citing.url)
 
 
+def test_a_new_recruiting_trial_of_the_treatment_moves_the_explainers_count(client):
+    """The "trials being tested now" count is an input of every explainer: a trial of its
+    treatment written by the sync, cited or not, shows in the count at once."""
+    explainer = ExplainerPageFactory(
+        title="CAR-T cell therapy", body=[paragraph("Text."), disclaimer_block()]
+    )
+    other = ExplainerPageFactory(
+        title="GLP-1 medicines", body=[paragraph("Text."), disclaimer_block()]
+    )
+    assert "No trial of CAR-T cell is recruiting" in cached(client, explainer.url)
+    cached(client, other.url)
+    Trial.objects.create(
+        nct_id="NCT00000115",
+        brief_title="A new CAR-T trial",
+        overall_status="RECRUITING",
+        interventions=[{"type": "BIOLOGICAL", "name": "CD19 CAR-T cells"}],
+        interventions_text="CD19 CAR-T cells",  # the registry mapping's column
+        phases=[],
+    )
+    trials_changed.send(sender=Trial, nct_ids=["NCT00000115"])
+    assert "1</strong> trial of CAR-T cell is recruiting" in html(client, explainer.url)
+    assert get(client, other.url)["X-Page-Cache"] == "hit"  # not its treatment
+
+
 def test_site_address_change_shows_in_canonical_urls(client, page):
     assert 'href="http://testserver/insights/' in cached(client, page.url)
     site = Site.objects.get(is_default_site=True)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.insights.conftest import browser  # noqa: F401  (the shared Chromium fixture)
+
 # Models cannot be imported before pytest-django has set Django up: import in fixtures.
 
 

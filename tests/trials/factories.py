@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from trials.models import Trial, TrialQuery, TrialSyncRun
+from trials.models import Trial, TrialQuery, TrialSite, TrialSyncRun
 
 
 class TrialFactory(factory.django.DjangoModelFactory):
@@ -40,3 +40,18 @@ class TrialSyncRunFactory(factory.django.DjangoModelFactory):
 
     status = TrialSyncRun.Status.SUCCEEDED
     finished = factory.LazyFunction(timezone.now)
+
+
+class TrialSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrialSite
+
+    trial = factory.SubFactory(TrialFactory)
+    position = factory.Sequence(lambda n: n)
+    facility = factory.Sequence(lambda n: f"Example Hospital {n}")
+    city = "Boston"
+    state = "Massachusetts"
+    country = "United States"
+    status = "RECRUITING"
+    latitude = 42.35843
+    longitude = -71.05977

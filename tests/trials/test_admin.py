@@ -138,7 +138,7 @@ def test_admin_search_and_filters(client, superuser):
     assert titles() == ["CAR-T in lymphoma", "Stent registry"]
     assert titles(q="car-t") == ["CAR-T in lymphoma"]
     assert titles(q="NCT00000012") == ["Stent registry"]
-    assert titles(overall_status="COMPLETED") == ["Stent registry"]
+    assert titles(status="COMPLETED") == ["Stent registry"]
     assert titles(phase="PHASE2") == ["CAR-T in lymphoma"]
     assert titles(condition="coronary") == ["Stent registry"]
     by_status = client.get(url, {"ordering": "overall_status"})

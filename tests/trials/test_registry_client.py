@@ -70,7 +70,10 @@ def test_fields_projection_returns_only_what_is_stored(registry_client, nct_id, 
     assert "resultsSection" not in study
     locations = study["protocolSection"]["contactsLocationsModule"]["locations"]
     assert len(locations) == sites
-    assert all(set(loc) <= {"country", "status"} for loc in locations)
+    # the sites' place, status and geoPoint (#13); never their contacts
+    site_keys = {"facility", "city", "state", "zip", "country", "status", "geoPoint"}
+    assert all(set(loc) <= site_keys for loc in locations)
+    assert all(loc.get("country") for loc in locations)
 
 
 def test_user_agent_names_the_product(registry_client, registry):

@@ -313,9 +313,7 @@ def test_the_admin_status_filter_offers_stored_undocumented_statuses(client, dja
     TrialFactory(nct_id="NCT99100002", overall_status="RECRUITING")
     admin = django_user_model.objects.create_superuser("admin", "a@example.org", "pw")
     client.force_login(admin)
-    response = client.get(
-        "/admin/snippets/trials/trial/", {"overall_status": "PAUSED_BY_REGULATOR"}
-    )
+    response = client.get("/admin/snippets/trials/trial/", {"status": "PAUSED_BY_REGULATOR"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "NCT99100001" in html and "NCT99100002" not in html

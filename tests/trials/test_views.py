@@ -15,7 +15,7 @@ from trials import citations
 from trials.citations import CitingPage
 from trials.models import Trial
 
-from .factories import TrialFactory, TrialSyncRunFactory
+from .factories import TrialFactory, TrialSiteFactory, TrialSyncRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +133,8 @@ def test_bad_filter_value_is_a_400_with_a_message(client, catalogue):
     response = client.get(LIST, {"status": "NOT_A_STATUS", "phase": "PHASE9"})
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Select a valid choice. NOT_A_STATUS is not one of the available choices." in content
-    assert "PHASE9 is not one of the available choices" in content
+    assert "Unknown status NOT_A_STATUS; expected one of ACTIVE_NOT_RECRUITING," in content
+    assert "Unknown phase PHASE9; expected one of NA, EARLY_PHASE1," in content
 
 
 def test_pagination(client):
@@ -189,8 +189,9 @@ def test_listing_query_count_does_not_grow_with_content(client, citing_provider)
         response = client.get(LIST, {"status": "RECRUITING"})
     assert len(response.context["trials"]) == 20
     # count, page, the citations provider's one query, the last sync, the stored
-    # statuses outside the documented enum (for the status filter)
-    assert len(few) == len(many) == 5
+    # statuses outside the documented enum (for the status filter), the three facets
+    # (status, phase, country)
+    assert len(few) == len(many) == 8
 
 
 def test_detail_page(client, catalogue, citing_provider):
@@ -242,9 +243,13 @@ def test_detail_marks_trials_missing_from_the_registry(client):
 
 def test_detail_query_count_is_constant(client, citing_provider):
     trial = TrialFactory(conditions=[f"Condition {i}" for i in range(30)])
-    with CaptureQueriesContext(connection) as queries:
+    TrialSiteFactory(trial=trial)
+    with CaptureQueriesContext(connection) as few:
         assert client.get(trial.get_absolute_url()).status_code == 200
-    assert len(queries) == 2  # the trial, the citations provider
+    TrialSiteFactory.create_batch(30, trial=trial)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(trial.get_absolute_url()).status_code == 200
+    assert len(few) == len(many) == 3  # the trial, its sites, the citations provider
 
 
 def test_unknown_status_from_the_registry_is_shown_as_it_came(client):

@@ -2,10 +2,10 @@
 
 Only what the Trial model stores and the trial pages show (plus a few small, useful
 neighbours that land in ``raw``) is requested, so a study with 437 locations costs a
-list of countries and site statuses, not 1.5 MB. Names are the registry's piece names
-(``/studies/metadata``); each maps to a path in the study JSON. ``project()`` applies the
-same projection to a full record (demo fixtures, the test registry), so stored records
-look the same whatever their source.
+list of sites (place, status, geoPoint; no per-site contacts), not 1.5 MB. Names are the
+registry's piece names (``/studies/metadata``); each maps to a path in the study JSON.
+``project()`` applies the same projection to a full record (demo fixtures, the test
+registry), so stored records look the same whatever their source.
 """
 
 from typing import Any
@@ -39,8 +39,20 @@ PIECES: dict[str, str] = {
     "InterventionArmGroupLabel": (
         "protocolSection.armsInterventionsModule.interventions.armGroupLabels"
     ),
+    # who can join and where (#13): the sites without their per-site contacts
+    "EligibilityCriteria": "protocolSection.eligibilityModule.eligibilityCriteria",
+    "HealthyVolunteers": "protocolSection.eligibilityModule.healthyVolunteers",
+    "Sex": "protocolSection.eligibilityModule.sex",
+    "MinimumAge": "protocolSection.eligibilityModule.minimumAge",
+    "MaximumAge": "protocolSection.eligibilityModule.maximumAge",
+    "CentralContact": "protocolSection.contactsLocationsModule.centralContacts",
+    "LocationFacility": "protocolSection.contactsLocationsModule.locations.facility",
+    "LocationCity": "protocolSection.contactsLocationsModule.locations.city",
+    "LocationState": "protocolSection.contactsLocationsModule.locations.state",
+    "LocationZip": "protocolSection.contactsLocationsModule.locations.zip",
     "LocationCountry": "protocolSection.contactsLocationsModule.locations.country",
     "LocationStatus": "protocolSection.contactsLocationsModule.locations.status",
+    "LocationGeoPoint": "protocolSection.contactsLocationsModule.locations.geoPoint",
     "HasResults": "hasResults",
 }
 

@@ -14,10 +14,13 @@ from datetime import date
 
 from trials import labels
 from trials.models import NCT_ID_RE, OverallStatus, Phase, phase_label
+from trials.registry.eligibility import ELIGIBILITY_COLUMNS, eligibility_columns
+from trials.registry.sites import central_contacts, site_rows
 
 # Bump when the mapping below changes: every stored hash then differs once, so the next
 # sync rewrites each trial with the new mapping even if the registry record is the same.
-MAPPING_VERSION = "2"  # 2: qualifiers, results, sites by status, aliases (#11)
+MAPPING_VERSION = "3"  # 2: qualifiers, results, sites by status, aliases (#11)
+# 3: eligibility, sites, central contacts, intervention and sponsor texts (#13)
 
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 STUDY_TYPES = frozenset(labels.STUDY_TYPE)
@@ -60,10 +63,17 @@ COLUMNS = (
     "raw",
     "phase_label",
     "conditions_text",
+    "interventions_text",
+    "sponsors_text",
     "search_text",
+    *ELIGIBILITY_COLUMNS,
+    "central_contacts",
 )
 JSON_COLUMNS = frozenset(
     {
+        "inclusion_criteria",
+        "exclusion_criteria",
+        "central_contacts",
         "phases",
         "conditions",
         "interventions",
@@ -113,7 +123,33 @@ KNOWN_TREE = {
         "armsInterventionsModule": {
             "interventions": {"type": None, "name": None, "armGroupLabels": None}
         },
-        "contactsLocationsModule": {"locations": {"country": None, "status": None}},
+        "eligibilityModule": {
+            "eligibilityCriteria": None,
+            "healthyVolunteers": None,
+            "sex": None,
+            "minimumAge": None,
+            "maximumAge": None,
+            "stdAges": None,
+        },
+        "contactsLocationsModule": {
+            "centralContacts": {
+                "name": None,
+                "role": None,
+                "phone": None,
+                "phoneExt": None,
+                "email": None,
+            },
+            "locations": {
+                "facility": None,
+                "status": None,
+                "city": None,
+                "state": None,
+                "zip": None,
+                "country": None,
+                "contacts": None,
+                "geoPoint": {"lat": None, "lon": None},
+            },
+        },
     },
 }
 
@@ -124,11 +160,13 @@ class MappingError(ValueError):
 
 @dataclass
 class MappedStudy:
-    """A study ready to write: column values (see COLUMNS) and what looked odd."""
+    """A study ready to write: column values (see COLUMNS), its sites (TrialSite
+    columns without the trial) and what looked odd."""
 
     columns: dict
     raw_json: str
     warnings: list[str] = field(default_factory=list)
+    sites: list[dict] = field(default_factory=list)
 
     @property
     def nct_id(self) -> str:
@@ -376,6 +414,7 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
     search_parts = [nct_id, *aliases, brief_title, acronym, *conditions]
     search_parts += list(dict.fromkeys(item["name"] for item in interventions))
     search_parts += [lead_sponsor, *collaborators]
+    contacts_module = _get(protocol, "contactsLocationsModule", default={})
     columns = {
         "nct_id": nct_id,
         "brief_title": brief_title,
@@ -420,6 +459,14 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         "raw": study,
         "phase_label": phase_label(phases)[:100],
         "conditions_text": "\n".join(conditions).lower(),
+        "interventions_text": "\n".join(
+            dict.fromkeys(item["name"] for item in interventions)
+        ).lower(),
+        "sponsors_text": "\n".join(p for p in (lead_sponsor.strip(), *collaborators) if p).lower(),
         "search_text": "\n".join(part for part in search_parts if part).lower(),
+        **eligibility_columns(protocol.get("eligibilityModule"), nct_id, warnings),
+        "central_contacts": central_contacts(_get(contacts_module, "centralContacts")),
     }
-    return MappedStudy(columns=columns, raw_json=canonical, warnings=warnings)
+    return MappedStudy(
+        columns=columns, raw_json=canonical, warnings=warnings, sites=site_rows(locations)
+    )

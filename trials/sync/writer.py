@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from trials.models import NCT_ID_RE, Trial, TrialAlias
+from trials.models import NCT_ID_RE, Trial, TrialAlias, TrialSite
 from trials.registry.mapping import (
     COLUMNS,
     JSON_COLUMNS,
@@ -141,6 +141,7 @@ def store_page(studies: list, now: datetime, raw: list[str] | None = None) -> Pa
         else:
             _orm_upsert(to_write, now)
         _store_aliases(to_write)
+        store_sites(to_write)
         trials_changed.send(sender=Trial, nct_ids=[row.nct_id for row in to_write])
     if touch:
         Trial.objects.filter(nct_id__in=touch).update(last_seen=now, missing_from_registry=False)
@@ -163,6 +164,48 @@ def _store_aliases(rows: list[MappedStudy]) -> None:
         TrialAlias.objects.bulk_create(
             aliases, update_conflicts=True, unique_fields=["alias"], update_fields=["nct_id"]
         )
+
+
+SITE_COLUMNS = (
+    "trial_id",
+    "position",
+    "facility",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "status",
+    "latitude",
+    "longitude",
+)
+
+
+def store_sites(rows: list[MappedStudy]) -> None:
+    """Replace the sites of the written studies with those of their new records: one
+    DELETE, then one COPY (PostgreSQL) or one bulk INSERT. A study's sites change
+    together with its hash, so unchanged studies are not touched."""
+    ids = dict(
+        Trial.objects.filter(nct_id__in=[row.nct_id for row in rows]).values_list("nct_id", "id")
+    )
+    TrialSite.objects.filter(trial_id__in=list(ids.values())).delete()
+    values = [
+        {**site, "trial_id": ids[row.nct_id]}
+        for row in rows
+        if row.nct_id in ids
+        for site in row.sites
+    ]
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        cols = ", ".join(quote(c) for c in SITE_COLUMNS)
+        with connection.cursor() as cursor:
+            sql = f"COPY {TrialSite._meta.db_table} ({cols}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for site in values:
+                    copy.write_row([site[c] for c in SITE_COLUMNS])
+        return
+    TrialSite.objects.bulk_create([TrialSite(**site) for site in values], batch_size=500)
 
 
 def _stored(nct_ids: list[str]) -> dict[str, tuple]:

@@ -1,6 +1,7 @@
 """Template helpers of the public trial pages."""
 
 import json
+import re
 
 from django import template
 from django.utils.html import format_html
@@ -19,6 +20,35 @@ def thousands(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return value
+
+
+# The registry writes its texts as Markdown and escapes the characters Markdown would
+# read ("\\<126 mg/dl", "\\[Eichenfeld 2004\\]"): readers see the character itself.
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+@register.filter
+def registry_text(value) -> str:
+    """A registry text for reading: Markdown escapes removed, nothing else changed
+    (the result is still escaped by the template)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", str(value or ""))
+
+
+@register.simple_tag(takes_context=True)
+def finder_query(context, name: str, value) -> str:
+    """This finder URL's query string with NAME set to VALUE (the first page again)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query[name] = value
+    return query.urlencode()
+
+
+@register.inclusion_tag("trials/includes/recruiting_now.html")
+def recruiting_now(page) -> dict:
+    """The "trials being tested now" block of an explainer (trials.recruiting)."""
+    from trials.recruiting import explainer_recruiting_now
+
+    return {"recruiting": explainer_recruiting_now(page)}
 
 
 @register.simple_tag

@@ -1,0 +1,211 @@
+"""The trial finder (#13): one FilterSet (trials.filters.TrialFilter) behind /trials/ and
+/api/v2/trials/, with the contract's parameter names, facets and a 400 for bad input."""
+
+import pytest
+
+from trials.demo.loader import load
+from trials.filters import TrialFilter, bounding_box
+from trials.models import Trial
+
+from .factories import TrialFactory, TrialSiteFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/trials/"
+API = "/api/v2/trials/"
+
+
+@pytest.fixture
+def demo():
+    load(lambda *args: None)
+
+
+def page_ids(client, params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return sorted(t.nct_id for t in response.context["trials"])
+
+
+def api_ids(client, params) -> list[str]:
+    response = client.get(API, {**params, "limit": 100})
+    assert response.status_code == 200, response.json()
+    return sorted(item["nct_id"] for item in response.json()["items"])
+
+
+def ids(client, params) -> list[str]:
+    """The NCT IDs the page and the API give for PARAMS (asserted to be the same)."""
+    page, api = page_ids(client, params), api_ids(client, params)
+    assert page == api
+    return page
+
+
+def test_the_patient_path_car_t_recruiting_open_at_40_within_200_km_of_boston(client, demo):
+    params = {
+        "intervention": "CAR-T",
+        "status": "RECRUITING",
+        "age": "40",
+        "near": "Boston, United States",
+        "within_km": "200",
+    }
+    assert ids(client, params) == ["NCT99000001"]
+    # Houston is 2,600 km away: within 3,000 km a second site of the same trial, and
+    # no other trial, so the result is the same; within 100 km of Seattle, none.
+    assert ids(client, {**params, "within_km": "3000"}) == ["NCT99000001"]
+    assert ids(client, {**params, "near": "Seattle, United States", "within_km": "100"}) == [
+        "NCT99000001"
+    ]  # Seattle's site is not yet recruiting, but the trial is
+    assert ids(client, {**params, "near": "Sydney, Australia"}) == []
+
+
+def test_each_filter_narrows_by_what_it_names(client, demo):
+    every = ids(client, {})
+    assert len(every) == Trial.objects.count()
+    assert ids(client, {"condition": "melanoma"}) == ["NCT99000012", "NCT99000015", "NCT99000017"]
+    # sponsor: the lead sponsor or a collaborator
+    halden = ["NCT99000005", "NCT99000008", "NCT99000012", "NCT99000014", "NCT99000015"]
+    assert ids(client, {"sponsor": "Halden Biotherapeutics"}) == halden
+    assert ids(client, {"sponsor": "International Melanoma Example Group"}) == ["NCT99000015"]
+    assert "NCT99000001" in ids(client, {"sponsor": "Harbourside Cancer Institute"})
+    assert ids(client, {"intervention": "HLX-PD1"}) == ["NCT99000012", "NCT99000015"]
+    assert ids(client, {"intervention": "HLX-L3"}) == ["NCT99000015"]
+    australia = ["NCT99000003", "NCT99000015", "NCT99000018"]
+    assert ids(client, {"country": "Australia"}) == australia
+    assert ids(client, {"country": "australia"}) == australia
+    assert ids(client, {"phase": "PHASE3", "status": "RECRUITING"}) == [
+        t.nct_id
+        for t in Trial.objects.filter(overall_status="RECRUITING").order_by("nct_id")
+        if "PHASE3" in t.phases
+    ]
+
+
+def test_age_is_within_the_limits_inclusive_and_no_limit_means_open(client, demo):
+    child_trial = "NCT99000003"  # 1 year to 25 years
+    assert child_trial in ids(client, {"age": "25"})
+    assert child_trial not in ids(client, {"age": "25.5"})
+    assert child_trial in ids(client, {"age": "1"})
+    at_ten = ids(client, {"age": "10"})
+    assert "NCT99000001" not in at_ten  # 18 years and older
+    # the access programmes give no ages at all: no limit
+    assert "NCT99000013" in at_ten and "NCT99000013" in ids(client, {"age": "90"})
+
+
+def test_sex_and_healthy_volunteers(client):
+    women = TrialFactory(sex="FEMALE", healthy_volunteers=True)
+    men = TrialFactory(sex="MALE", healthy_volunteers=False)
+    everyone = TrialFactory(sex="ALL", healthy_volunteers=False)
+    assert ids(client, {"sex": "FEMALE"}) == sorted([women.nct_id, everyone.nct_id])
+    assert ids(client, {"sex": "MALE"}) == sorted([men.nct_id, everyone.nct_id])
+    assert ids(client, {"healthy_volunteers": "true"}) == [women.nct_id]
+    assert ids(client, {"healthy_volunteers": "false"}) == sorted([men.nct_id, everyone.nct_id])
+
+
+def test_near_coordinates_and_the_distance(client):
+    boston = TrialSiteFactory(latitude=42.35843, longitude=-71.05977).trial
+    # Providence is ~66 km from Boston
+    providence = TrialSiteFactory(city="Providence", latitude=41.824, longitude=-71.4128).trial
+    assert ids(client, {"near": "42.36,-71.06", "within_km": "10"}) == [boston.nct_id]
+    assert ids(client, {"near": "42.36,-71.06", "within_km": "80"}) == sorted(
+        [boston.nct_id, providence.nct_id]
+    )
+    # near without within_km: 50 km
+    assert ids(client, {"near": "Providence, Massachusetts, United States"}) == [providence.nct_id]
+
+
+def test_the_distance_works_across_the_antimeridian(client):
+    fiji = TrialSiteFactory(city="Suva", country="Fiji", latitude=-18.0, longitude=179.9).trial
+    TrialSiteFactory(city="Far", country="Fiji", latitude=-18.0, longitude=170.0)
+    assert ids(client, {"near": "-18.0,-179.9", "within_km": "50"}) == [fiji.nct_id]
+    low, high, ranges = bounding_box(-18.0, -179.9, 50)
+    assert len(ranges) == 2 and low < -18 < high
+
+
+def test_facets_count_every_filter_but_their_own(client, demo):
+    response = client.get(LIST, {"status": "RECRUITING", "condition": "lymphoma"})
+    facets = {
+        f["name"]: {i["value"]: i["count"] for i in f["items"]} for f in response.context["facets"]
+    }
+    lymphoma = Trial.objects.filter(conditions_text__contains="lymphoma")
+    # the status facet ignores status=RECRUITING, so other statuses stay offered
+    expected = {}
+    for status in lymphoma.values_list("overall_status", flat=True):
+        expected[status] = expected.get(status, 0) + 1
+    assert facets["status"] == expected
+    recruiting = lymphoma.filter(overall_status="RECRUITING")
+    assert facets["country"]["United States"] == sum(
+        "United States" in t.countries for t in recruiting
+    )
+    html = response.content.decode()
+    assert 'aria-label="Refine"' in html
+    # a facet link replaces its own filter and keeps the others
+    assert '<a href="?status=SUSPENDED&amp;condition=lymphoma">Suspended</a>' in html
+
+
+def test_the_api_gives_facets_on_request(client, demo):
+    data = client.get(API, {"country": "Australia", "facets": "true"}).json()
+    assert len(data["items"]) == 3
+    # the country facet does not count its own filter: every country stays offered
+    countries = {i["value"]: i["count"] for i in data["meta"]["facets"]["country"]}
+    assert countries["Australia"] == 3 and countries["United States"] == 8
+    assert "facets" not in client.get(API, {"country": "Australia"}).json()["meta"]
+    assert client.get(API, {"facets": "maybe"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"age": "abc"}, "age", "Enter a number."),
+        ({"age": "-1"}, "age", "greater than or equal to 0"),
+        ({"within_km": "50"}, "within_km", "A distance needs a place"),
+        ({"near": "Atlantis, Ocean"}, "near", "No trial site in 'Atlantis, Ocean'"),
+        ({"near": "Atlantis, Ocean", "within_km": "5"}, "near", "No trial site in"),
+        ({"near": "95,10"}, "near", "Coordinates out of range"),
+        ({"near": "Boston, United States", "within_km": "0"}, "within_km", "greater than"),
+        ({"near": "Boston, United States", "within_km": "x"}, "within_km", "Enter a number."),
+        ({"country": "Atlantis"}, "country", "No trial site in a country called 'Atlantis'"),
+        ({"sex": "OTHER"}, "sex", "Select a valid choice."),
+        ({"healthy_volunteers": "maybe"}, "healthy_volunteers", "Select a valid choice."),
+        ({"status": "RECRUITING,NOPE"}, "status", "Unknown status NOPE"),
+        ({"sponsor": "x" * 201}, "sponsor", "at most 200 characters"),
+    ],
+)
+def test_malformed_filters_are_a_400_with_a_message_on_page_and_api(client, params, field, message):
+    TrialSiteFactory()  # a Boston site: only the parameter at fault is wrong
+    response = client.get(LIST, params)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field])
+    assert 'class="field-error"' in response.content.decode()
+    api = client.get(API, params)
+    assert api.status_code == 400
+    assert f"{field}: " in api.json()["message"] and message in api.json()["message"]
+
+
+def test_the_filterset_is_importable_for_other_apis():
+    finder = TrialFilter({"age": "40", "near": "1,2"}, queryset=Trial.objects.all())
+    assert finder.is_valid()
+    contract = {
+        "condition",
+        "intervention",
+        "sponsor",
+        "status",
+        "phase",
+        "age",
+        "sex",
+        "healthy_volunteers",
+        "country",
+        "near",
+        "within_km",
+    }
+    assert contract <= set(finder.filters)
+
+
+def test_the_finder_query_count_is_constant(client, django_assert_num_queries):
+    for _ in range(3):
+        TrialSiteFactory()
+    params = {"near": "Boston, United States", "age": "40", "country": "United States"}
+    with django_assert_num_queries(10) as few:
+        client.get(LIST, params)
+    for _ in range(30):
+        TrialSiteFactory()
+    with django_assert_num_queries(len(few)):
+        client.get(LIST, params)

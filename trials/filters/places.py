@@ -1,0 +1,73 @@
+"""Places of the finder: "near" a facility city of our sites or coordinates, a country as
+our sites spell it, and the sites within a distance (an indexed bounding box on latitude
+and longitude, then the haversine distance, in the ORM: PostgreSQL and SQLite alike)."""
+
+import math
+
+from django.db.models import Avg, F, Q
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from trials.sites import TrialSite
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def city_point(text: str) -> tuple[float, float] | None:
+    """The mean position of our sites in "City[, State], Country", or None."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    lookup = {"city": parts[0], "country": parts[-1], "latitude__isnull": False}
+    if len(parts) > 2:
+        lookup["state"] = ", ".join(parts[1:-1])
+    sites = TrialSite.objects.filter(**lookup)
+    if not sites.exists():  # as typed by a reader: any case (slower, no index)
+        sites = TrialSite.objects.filter(
+            **{f"{k}__iexact" if k != "latitude__isnull" else k: v for k, v in lookup.items()}
+        )
+    point = sites.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    return None if point["lat"] is None else (point["lat"], point["lon"])
+
+
+def stored_country(text: str) -> str | None:
+    """The country as our sites spell it ("united states" -> "United States"), or None."""
+    text = text.strip()
+    if TrialSite.objects.filter(country=text).exists():
+        return text
+    return TrialSite.objects.filter(country__iexact=text).values_list("country", flat=True).first()
+
+
+def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list]:
+    """(min lat, max lat, longitude ranges) that contain every point within KM of
+    (LAT, LON); two longitude ranges across the antimeridian, none near a pole."""
+    dlat = math.degrees(km / EARTH_RADIUS_KM)
+    low, high = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
+    if high >= 90 or low <= -90:
+        return low, high, []
+    dlon = math.degrees(km / (EARTH_RADIUS_KM * math.cos(math.radians(max(abs(low), abs(high))))))
+    if dlon >= 180:
+        return low, high, []
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        return low, high, [(west + 360, 180.0), (-180.0, east)]
+    if east > 180:
+        return low, high, [(west, 180.0), (-180.0, east - 360)]
+    return low, high, [(west, east)]
+
+
+def sites_within(lat: float, lon: float, km: float):
+    """TrialSites within KM of (LAT, LON): an indexed box, then the haversine distance."""
+    low, high, ranges = bounding_box(lat, lon, km)
+    sites = TrialSite.objects.filter(latitude__gte=low, latitude__lte=high)
+    if ranges:
+        box = Q()
+        for west, east in ranges:
+            box |= Q(longitude__gte=west, longitude__lte=east)
+        sites = sites.filter(box)
+    half_dlat = (Radians(F("latitude")) - math.radians(lat)) / 2
+    half_dlon = (Radians(F("longitude")) - math.radians(lon)) / 2
+    a = Power(Sin(half_dlat), 2) + math.cos(math.radians(lat)) * Cos(
+        Radians(F("latitude"))
+    ) * Power(Sin(half_dlon), 2)
+    distance = 2 * EARTH_RADIUS_KM * ASin(Least(Sqrt(a), 1.0))
+    return sites.alias(distance_km=distance).filter(distance_km__lte=km)
