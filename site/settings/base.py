@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "people",
     "trials",
     "wagtail.api.v2",
+    "wagtail.api.v3",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -237,6 +238,10 @@ API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 3
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)
 HEADLESS_PREVIEW_URL = env_str("HEADLESS_PREVIEW_URL")
+# API v3: the OpenAPI document and interactive docs (/api/v3/openapi.json, /api/v3/docs/)
+# can be turned off; anonymous requests per client address (429 with Retry-After above).
+WAGTAILAPI_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", True)
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 
 # Content-Security-Policy (see site/middleware.py). The admin needs inline styles.
 CONTENT_SECURITY_POLICY = (
