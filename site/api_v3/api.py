@@ -1,5 +1,6 @@
 """The v3 NinjaAPI: Wagtail's, with our routers, the review guards and rate limits."""
 
+from django.conf import settings
 from wagtail.api.v3.api import api
 from wagtail.api.v3.routers.pages import router as pages_router
 
@@ -8,7 +9,9 @@ from people.api_v3 import router as people_router
 from trials.api_v3 import router as trials_router
 
 from .guards import review_guard
-from .limits import anonymous_throttle
+from .limits import anonymous_throttle, parse_rate
+
+parse_rate(settings.API_RATE_LIMIT)  # a malformed API_RATE_LIMIT stops start-up, naming it
 
 api.title = "ClinicalMetric API"
 api.description = (

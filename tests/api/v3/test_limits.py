@@ -1,0 +1,49 @@
+"""Per-client rate limits on anonymous API v3 requests: 429 with Retry-After."""
+
+import pytest
+
+from site.api_v3.limits import parse_rate
+from tests.insights.review_support import make_user
+
+from .conftest import token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limited(settings):
+    settings.API_RATE_LIMIT = "3/min"
+
+
+def test_the_fourth_anonymous_request_in_a_minute_is_429_with_retry_after(v3, limited):
+    for _ in range(3):
+        assert v3.get("trials/").status_code == 200
+    response = v3.get("trials/")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["detail"]
+
+
+def test_clients_are_counted_apart(client, limited):
+    for _ in range(3):
+        assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_a_token_holder_is_not_limited(v3, limited):
+    key = token_for(make_user("partner"))
+    for _ in range(5):
+        assert v3.get("explainers/1/", bearer=key).status_code == 404
+
+
+def test_no_limit_when_the_setting_is_empty(v3, settings):
+    settings.API_RATE_LIMIT = ""
+    for _ in range(5):
+        assert v3.get("trials/").status_code == 200
+
+
+@pytest.mark.parametrize("rate", ["lots", "10/fortnight", "x/min"])
+def test_a_malformed_rate_is_an_error_naming_the_setting(rate):
+    with pytest.raises(ValueError, match="API_RATE_LIMIT"):
+        parse_rate(rate)
