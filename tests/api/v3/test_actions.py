@@ -299,3 +299,20 @@ def test_a_superuser_deletes_a_live_explainer_and_the_review_record_stays(v3, te
     response = call(v3, team["boss"], "DELETE", f"pages/{page.pk}/")
     assert response.status_code == 204
     assert CompletedReview.objects.filter(page_pk=page.pk).exists()
+
+
+# Media on a reviewed explainer (insights/review/media.py) ---------------------------------
+
+
+def test_an_image_on_a_live_explainer_keeps_its_title_through_the_api(v3, team):
+    from tests.api.factories import ImageFactory
+
+    image = ImageFactory(title="CAR-T diagram")
+    page = published(team)
+    page.hero_image = image
+    page.save()  # the reference index now links the image to the live page
+    response = call(v3, team["writer"], "PATCH", f"images/{image.pk}/", {"title": "Other"})
+    assert response.status_code == 422, response.content
+    assert "CAR-T" in response.content.decode()  # names the page
+    image.refresh_from_db()
+    assert image.title == "CAR-T diagram"
