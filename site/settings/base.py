@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "insights",
     "people",
     "trials",
+    "webhooks",
     "wagtail.api.v2",
     "wagtail.api.v3",
     "wagtail.contrib.forms",
@@ -242,6 +243,12 @@ HEADLESS_PREVIEW_URL = env_str("HEADLESS_PREVIEW_URL")
 # can be turned off; anonymous requests per client address (429 with Retry-After above).
 WAGTAILAPI_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", True)
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# Webhooks (webhooks/): plain-HTTP endpoints only in development; retries with backoff.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
 
 # Content-Security-Policy (see site/middleware.py). The admin needs inline styles.
 CONTENT_SECURITY_POLICY = (
