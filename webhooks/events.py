@@ -15,14 +15,25 @@ from django.db.models.signals import post_save
 from .models import Event, WebhookDelivery, WebhookEndpoint
 
 
-def dispatch(event: str, payload: dict) -> list[WebhookDelivery]:
-    """Log a delivery of EVENT to every active endpoint subscribed to it; enqueue them."""
+def dispatch(event: str, payload) -> list[WebhookDelivery]:
+    """Log a delivery of EVENT to every active endpoint subscribed to it; enqueue them.
+
+    PAYLOAD is a dict, or a callable returning one (built only if someone subscribed).
+    """
     from .delivery import enqueue
 
-    deliveries = [
-        WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
+    endpoints = [
+        endpoint
         for endpoint in WebhookEndpoint.objects.filter(active=True)
         if event in (endpoint.events or [])
+    ]
+    if not endpoints:
+        return []
+    if callable(payload):
+        payload = payload()
+    deliveries = [
+        WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
+        for endpoint in endpoints
     ]
     for delivery in deliveries:
         transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
@@ -43,11 +54,11 @@ def explainer_payload(page) -> dict:
 
 
 def on_published(sender, instance, revision=None, **kwargs):
-    dispatch(Event.EXPLAINER_PUBLISHED, explainer_payload(instance))
+    dispatch(Event.EXPLAINER_PUBLISHED, lambda: explainer_payload(instance))
 
 
 def on_unpublished(sender, instance, **kwargs):
-    dispatch(Event.EXPLAINER_UNPUBLISHED, explainer_payload(instance))
+    dispatch(Event.EXPLAINER_UNPUBLISHED, lambda: explainer_payload(instance))
 
 
 def on_review_saved(sender, instance, created=False, **kwargs):
