@@ -1,8 +1,9 @@
-"""Per-client rate limits on anonymous API v3 requests (429 with ``Retry-After``).
+"""Per-client rate limits on anonymous API requests (v2 and v3): 429 with ``Retry-After``.
 
 A fixed window per client address in Django's cache: with ``REDIS_URL`` set every web
 worker shares the counts; otherwise each process counts its own. ``API_RATE_LIMIT``
-(e.g. ``600/min``; empty turns limits off) applies to requests without a valid API token.
+(e.g. ``600/min``; empty turns limits off) applies to requests without a valid API token;
+v2 and v3 requests of one client share one count.
 """
 
 import time
@@ -10,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from ninja.throttling import BaseThrottle
+from rest_framework.throttling import BaseThrottle as DRFBaseThrottle
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600}
 
@@ -24,34 +26,53 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(count), PERIODS[period.strip()]
 
 
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def seconds_to_wait(request) -> float | None:
+    """Count REQUEST against its client's window: None if allowed, else seconds to wait."""
+    rate = parse_rate(settings.API_RATE_LIMIT)
+    user = getattr(request, "user", None)
+    if rate is None or (user is not None and user.is_authenticated):
+        return None
+    limit, period = rate
+    now = time.time()
+    window = int(now // period)
+    key = f"api-rate:{client_address(request)}:{period}:{window}"
+    # add() then incr(): atomic on Redis and in the local-memory cache.
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period + 1)
+        count = 1
+    if count <= limit:
+        return None
+    return max(1.0, (window + 1) * period - now)
+
+
 class AnonymousRateLimit(BaseThrottle):
-    """At most N anonymous requests per client address per window."""
+    """API v3 (django-ninja): at most N anonymous requests per client per window."""
 
     def allow_request(self, request) -> bool:
-        rate = parse_rate(settings.API_RATE_LIMIT)
-        user = getattr(request, "user", None)
-        if rate is None or (user is not None and user.is_authenticated):
-            return True
-        limit, period = rate
-        now = time.time()
-        window = int(now // period)
-        self.retry_after = (window + 1) * period - now
-        key = f"api-rate:{self.client(request)}:{period}:{window}"
-        # add() then incr(): atomic on Redis and in the local-memory cache.
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
-        return count <= limit
-
-    @staticmethod
-    def client(request) -> str:
-        return request.META.get("REMOTE_ADDR") or "unknown"
+        # ninja asks wait() right after a refusal (sync workers: one request at a time).
+        self._last = seconds_to_wait(request)
+        return self._last is None
 
     def wait(self):
-        return max(1.0, self.retry_after)
+        return self._last
+
+
+class AnonymousRateLimitV2(DRFBaseThrottle):
+    """API v2 (DRF): the same limit, the same counts."""
+
+    def allow_request(self, request, view) -> bool:
+        self._wait = seconds_to_wait(request)
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
 
 
 def anonymous_throttle() -> AnonymousRateLimit:

@@ -1,4 +1,4 @@
-"""Per-client rate limits on anonymous API v3 requests: 429 with Retry-After."""
+"""Per-client rate limits on anonymous API requests (v3 and v2): 429 with Retry-After."""
 
 import pytest
 
@@ -47,3 +47,13 @@ def test_no_limit_when_the_setting_is_empty(v3, settings):
 def test_a_malformed_rate_is_an_error_naming_the_setting(rate):
     with pytest.raises(ValueError, match="API_RATE_LIMIT"):
         parse_rate(rate)
+
+
+def test_v2_is_limited_too_and_shares_the_count(client, limited):
+    for _ in range(2):
+        assert client.get("/api/v2/trials/").status_code == 200
+    assert client.get("/api/v3/trials/").status_code == 200
+    response = client.get("/api/v2/trials/")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "no-store" in response["Cache-Control"]
