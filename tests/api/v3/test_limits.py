@@ -57,3 +57,48 @@ def test_v2_is_limited_too_and_shares_the_count(client, limited):
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert "no-store" in response["Cache-Control"]
+
+
+def test_with_redis_two_processes_share_one_count(settings):
+    """Counts live in the shared cache: a second process (a fresh connection) sees them."""
+    import subprocess
+
+    from tests.processes import PROJECT_ROOT, PYTHON, TEST_REDIS_URL, process_env
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+        }
+    }
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from site.api_v3.limits import seconds_to_wait
+
+    caches["default"].clear()
+    settings.API_RATE_LIMIT = "3/min"
+    request = RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
+    assert seconds_to_wait(request) is None
+    assert seconds_to_wait(request) is None
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import RequestFactory\n"
+        "from site.api_v3.limits import seconds_to_wait\n"
+        "r = RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
+        "print(seconds_to_wait(r) is None, seconds_to_wait(r) is None)\n"
+    )
+    env = process_env(REDIS_URL=TEST_REDIS_URL, API_RATE_LIMIT="3/min")
+    result = subprocess.run(
+        [PYTHON, "-c", "import site_package\n" + script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    caches["default"].clear()
+    assert result.returncode == 0, result.stderr
+    # The other process makes the 3rd request (allowed) and the 4th (refused).
+    assert result.stdout.split() == ["True", "False"]
