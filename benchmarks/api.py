@@ -1,11 +1,14 @@
-"""Requests/s of the headless API: the explainer list (50 items, every field) and the
-trials list (100 items), under gunicorn on PostgreSQL.
+"""Requests/s of the headless API, v2 and v3: the explainer list (50 items, every field)
+and the trials list (100 items), under gunicorn on PostgreSQL; and queries per request.
 
 gunicorn (2 sync workers, persistent database connections, production settings with
 DEBUG off) serves the demo content plus copies of the CAR-T explainer (with its authors,
 topics, citations and review record) up to 50 explainers, and benchmark trials up to 100
 or more. ``wrk`` loads each URL from 127.0.0.1 in alternating rounds; prints each round,
-the median and spread, and also the rate of conditional requests answered ``304``.
+the median and spread, and also the rate of conditional requests answered ``304`` (for
+URLs that send an ETag). Queries per request are counted in-process (Django's test client,
+the same database) for each URL at 5 and at 50 items: they must not grow with the items.
+Rate limits (``API_RATE_LIMIT``) are off for the run.
 
     .venv/bin/python benchmarks/api.py [--rounds 3] [--duration 8] [--connections 4]
 
@@ -46,7 +49,28 @@ URLS = {
         "&fields=subtitle,topics,hero_image,authors,summary,reading_time_minutes,review"
     ),
     "trials": "/api/v2/trials/?limit=100",
+    "v3 explainers": "/api/v3/explainers/?limit=50",
+    "v3 trials": "/api/v3/trials/?limit=100",
 }
+
+# Queries per request of each URL, at 5 items and at the full page (in-process).
+QUERIES_SCRIPT = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+client = Client(SERVER_NAME="127.0.0.1")
+for name, path in URLS.items():
+    counts = []
+    for limit in ("5", path.rsplit("limit=", 1)[1]):
+        url = path.rsplit("limit=", 1)[0] + "limit=" + limit
+        client.get(url)  # warm: renditions, site root paths
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.append(len(queries))
+    print(f"{name:15s} queries per request: {counts[0]} at 5 items, {counts[1]} at the full page")
+"""
 
 # Idempotent: copies the CAR-T explainer (and its current review) up to 50 live explainers
 # and adds benchmark trials up to 100.
@@ -109,6 +133,8 @@ def main() -> None:
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo_content")
     print(manage(env, "shell", "-c", BENCH_DATA_SCRIPT).strip())
+    env["API_RATE_LIMIT"] = ""  # wrk is one client: the anonymous limit would answer 429s
+    queries = manage(env, "shell", "-c", f"URLS = {URLS!r}\n{QUERIES_SCRIPT}")
 
     port = free_port()
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
@@ -121,7 +147,7 @@ def main() -> None:
             for _ in range(20):  # warm both workers: renditions, site root paths
                 with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
                     body = response.read()
-                    etags[name] = response.headers["ETag"]
+                    etags[name] = response.headers.get("ETag")
             print(f"{name:10s} {url}  {len(body)} bytes")
         print(
             f"wrk: 1 thread, {args.connections} connections, {args.duration}s per run, "
@@ -135,7 +161,7 @@ def main() -> None:
                 results.setdefault(name, []).append(rps)
                 print(f"  round {round_no}  {name:10s} {rps:8.1f} req/s")
                 time.sleep(1)
-        for name in urls:
+        for name in (name for name in urls if etags[name]):
             rps = wrk_rps(
                 wrk,
                 urls[name],
@@ -165,6 +191,7 @@ def main() -> None:
         f"targets: explainers >= 100 req/s ({medians['explainers']:.0f}), "
         f"trials >= 400 req/s ({medians['trials']:.0f})"
     )
+    print(queries.strip())
 
 
 if __name__ == "__main__":

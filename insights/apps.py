@@ -11,7 +11,10 @@ class InsightsConfig(AppConfig):
         from insights import registry_links
         from insights.review.signals import connect_review_signals
         from insights.serving import events
+        from site.api_v3.registration import register_types
 
         connect_review_signals()
+        # Before Wagtail's apps import the v3 pages router (see site.api_v3).
+        register_types()
         registry_links.connect()
         events.connect()

@@ -5,6 +5,7 @@ adds what every public endpoint shares (see ``public_endpoint`` and ``PublicAPIR
 
 - anonymous only: no session or basic authentication, so a response never depends on
   who is logged in to the admin and a CDN may cache it;
+- per-client rate limits (``API_RATE_LIMIT``, shared with v3: ``site/api_v3/limits.py``);
 - bounded pagination: ``limit`` up to ``WAGTAILAPI_LIMIT_MAX``, ``offset`` up to
   ``API_MAX_OFFSET`` (a huge offset is a 400, not a database overflow);
 - ``Cache-Control`` and an ``ETag`` on successful reads, 304 on a matching
@@ -33,6 +34,7 @@ from insights.api import PagesAPIViewSet
 from insights.api.links import restricted_collection_ids
 from insights.serving import api_cache
 from people.api import PeopleAPIViewSet
+from site.api_v3.limits import AnonymousRateLimitV2
 from trials.api import TrialsAPIViewSet
 
 
@@ -51,6 +53,8 @@ class PublicEndpointMixin:
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    # Per-client limit on anonymous requests, shared with v3 (429 with Retry-After).
+    throttle_classes = (AnonymousRateLimitV2,)
     pagination_class = BoundedPagination
 
     def get_renderer_context(self):

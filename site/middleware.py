@@ -40,6 +40,11 @@ class RejectNulBytesMiddleware:
         for name in bad_cookies:
             del request.COOKIES[name]
         if self._has_nul(request):
+            if request.path.startswith("/api/v3/"):
+                # v3 errors are RFC 7807 problem details, as its OpenAPI document says.
+                from wagtail.api.v3.errors import problem_response
+
+                return problem_response(status=400, detail=self.MESSAGE)
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": self.MESSAGE}, status=400)
             return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")

@@ -12,6 +12,7 @@ from accounts.views import ThrottledPasswordResetView
 from home import views as home_views
 from insights import views as insights_views
 from site.api import api_router
+from site.api_v3.api import api as api_v3
 
 handler500 = "site.errors.server_error"
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("trials/", include("trials.urls")),
     path("api/v2/", api_router.urls),
+    path("api/v3/", api_v3.urls),
 ]
 
 if settings.DEBUG:

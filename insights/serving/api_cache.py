@@ -60,13 +60,25 @@ def _key(etag: str) -> str:
     return f"{KEY_PREFIX}:{etag.strip(chr(34))}"
 
 
+def _rate_limited(request):
+    from site.api_v3.limits import seconds_to_wait, too_many_requests
+
+    wait = seconds_to_wait(request)
+    return None if wait is None else too_many_requests(request, wait)
+
+
 def lookup(request, token: str | None = None):
-    """The 304 or the stored response for REQUEST, or None (render it)."""
+    """The 304 or the stored response for REQUEST, or None (render it). A response
+    answered from here never reaches the API's throttle, so it counts against the
+    client's rate limit here (a miss is counted by the view)."""
     token = token or cache.get(API_GENERATION_KEY)
     if not token:
         return None
     etag = etag_for(request, token)
     if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        refused = _rate_limited(request)
+        if refused:
+            return refused
         response = HttpResponseNotModified()
         response["ETag"] = etag
         response["Vary"] = "Accept"
@@ -75,6 +87,9 @@ def lookup(request, token: str | None = None):
     stored = cache.get(_key(etag))
     if stored is None:
         return None
+    refused = _rate_limited(request)
+    if refused:
+        return refused
     status, headers, content = stored
     response = HttpResponse(content, status=status)
     for name, value in headers:

@@ -26,7 +26,9 @@ INSTALLED_APPS = [
     "insights",
     "people",
     "trials",
+    "webhooks",
     "wagtail.api.v2",
+    "wagtail.api.v3",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -277,6 +279,16 @@ API_CACHE_PATHS = ["/api/v2/"]
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)
 HEADLESS_PREVIEW_URL = env_str("HEADLESS_PREVIEW_URL")
+# API v3: the OpenAPI document and interactive docs (/api/v3/openapi.json, /api/v3/docs/)
+# can be turned off; anonymous requests per client address (429 with Retry-After above).
+WAGTAILAPI_DOCS_ENABLED = env_bool("API_DOCS_ENABLED", True)
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# Webhooks (webhooks/): plain-HTTP endpoints only in development; retries with backoff.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
 
 # Content-Security-Policy (see site/middleware.py). The admin needs inline styles.
 CONTENT_SECURITY_POLICY = (

@@ -25,3 +25,6 @@ WHITENOISE_AUTOREFRESH = True
 # Tests sign in over and over: lockout is off except in the tests that turn it on
 # (tests/accounts/), and in the child processes they start.
 AXES_ENABLED = env_bool("AXES_ENABLED", False)
+
+# Rate limits are off except in the tests that turn them on (tests/api/v3/test_limits.py).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "")

@@ -1,0 +1,1 @@
+"""API v3 of explainers: typed schemas (``schemas``, ``blocks``) and the endpoint (``router``)."""

@@ -1,0 +1,104 @@
+"""Per-client rate limits on anonymous API requests (v3 and v2): 429 with Retry-After."""
+
+import pytest
+
+from site.api_v3.limits import parse_rate
+from tests.insights.review_support import make_user
+
+from .conftest import token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limited(settings):
+    settings.API_RATE_LIMIT = "3/min"
+
+
+def test_the_fourth_anonymous_request_in_a_minute_is_429_with_retry_after(v3, limited):
+    for _ in range(3):
+        assert v3.get("trials/").status_code == 200
+    response = v3.get("trials/")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["detail"]
+
+
+def test_clients_are_counted_apart(client, limited):
+    for _ in range(3):
+        assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_a_token_holder_is_not_limited(v3, limited):
+    key = token_for(make_user("partner"))
+    for _ in range(5):
+        assert v3.get("explainers/1/", bearer=key).status_code == 404
+
+
+def test_no_limit_when_the_setting_is_empty(v3, settings):
+    settings.API_RATE_LIMIT = ""
+    for _ in range(5):
+        assert v3.get("trials/").status_code == 200
+
+
+@pytest.mark.parametrize("rate", ["lots", "10/fortnight", "x/min"])
+def test_a_malformed_rate_is_an_error_naming_the_setting(rate):
+    with pytest.raises(ValueError, match="API_RATE_LIMIT"):
+        parse_rate(rate)
+
+
+def test_v2_is_limited_too_and_shares_the_count(client, limited):
+    for _ in range(2):
+        assert client.get("/api/v2/trials/").status_code == 200
+    assert client.get("/api/v3/trials/").status_code == 200
+    response = client.get("/api/v2/trials/")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_with_redis_two_processes_share_one_count(settings):
+    """Counts live in the shared cache: a second process (a fresh connection) sees them."""
+    import subprocess
+
+    from tests.processes import PROJECT_ROOT, PYTHON, TEST_REDIS_URL, process_env
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+        }
+    }
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from site.api_v3.limits import seconds_to_wait
+
+    caches["default"].clear()
+    settings.API_RATE_LIMIT = "3/min"
+    request = RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
+    assert seconds_to_wait(request) is None
+    assert seconds_to_wait(request) is None
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import RequestFactory\n"
+        "from site.api_v3.limits import seconds_to_wait\n"
+        "r = RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
+        "print(seconds_to_wait(r) is None, seconds_to_wait(r) is None)\n"
+    )
+    env = process_env(REDIS_URL=TEST_REDIS_URL, API_RATE_LIMIT="3/min")
+    result = subprocess.run(
+        [PYTHON, "-c", "import site_package\n" + script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    caches["default"].clear()
+    assert result.returncode == 0, result.stderr
+    # The other process makes the 3rd request (allowed) and the 4th (refused).
+    assert result.stdout.split() == ["True", "False"]

@@ -1,0 +1,94 @@
+"""A typed client, tested: TypeScript types generated from the served OpenAPI document
+(openapi-typescript) must accept real responses of a running server (``tsc --noEmit``).
+
+The client lives in ``client/`` (package.json and package-lock.json committed; this test
+runs ``npm ci`` itself). Against a gunicorn serving the demo content it generates
+``client/generated/api.d.ts`` from ``/api/v3/openapi.json``, fetches the CAR-T explainer,
+a page of trials and more with ``client/src/fetch-samples.ts`` into typed constants, and
+type-checks them; then checks that a response the document does not describe fails.
+"""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.processes import PROJECT_ROOT, gunicorn, manage
+
+pytestmark = pytest.mark.slow
+
+CLIENT = PROJECT_ROOT / "client"
+NPM = shutil.which("npm") or "npm"
+NPX = shutil.which("npx") or "npx"
+
+
+def run(*cmd, check=True, timeout=300):
+    result = subprocess.run(
+        cmd, cwd=CLIENT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if check:
+        assert result.returncode == 0, f"{' '.join(cmd)}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed():
+    # npm ci: exactly the locked versions, from the npm registry.
+    run(NPM, "ci", "--no-audit", "--no-fund", timeout=600)
+    run(NPX, "tsc", "-p", "tsconfig.fetch.json")
+
+
+@pytest.fixture(scope="module")
+def demo_server(scratch_db_env, tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("typed-client") / "db.sqlite3"
+    shutil.copy(scratch_db_env["SCRATCH_DB_PATH"], db_path)
+    env = {**scratch_db_env, "DATABASE_URL": f"sqlite:///{db_path}", "SCRATCH_DB_PATH": ""}
+    result = manage("load_demo_content", env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    with gunicorn(env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def samples(installed, demo_server):
+    run(NPX, "openapi-typescript", f"{demo_server}/api/v3/openapi.json", "-o", "generated/api.d.ts")
+    run("node", "build/fetch-samples.js", demo_server)
+    path = CLIENT / "generated" / "samples.ts"
+    original = path.read_text()
+    yield path, original
+    path.write_text(original)
+
+
+def test_real_responses_type_check_against_the_generated_types(samples):
+    _path, original = samples
+    assert "export const carT:" in original and "car-t-cell-therapy" in original
+    result = run(NPX, "tsc", "--noEmit", "-p", "tsconfig.json", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "lie, error",
+    [
+        # A number the document says is a number, served as a string.
+        (
+            lambda s: re.sub(
+                r'"reading_time_minutes": (\d+)', r'"reading_time_minutes": "\1"', s, count=1
+            ),
+            "Type 'string' is not assignable to type 'number'",
+        ),
+        # A field the document does not describe.
+        (lambda s: s.replace('"subtitle":', '"undocumented": 1, "subtitle":', 1), "undocumented"),
+        # A block type the document does not describe.
+        (lambda s: s.replace('"type": "heading"', '"type": "carousel"', 1), "carousel"),
+    ],
+)
+def test_a_response_the_document_does_not_describe_fails_the_check(samples, lie, error):
+    path, original = samples
+    path.write_text(lie(original))
+    try:
+        result = run(NPX, "tsc", "--noEmit", "-p", "tsconfig.json", check=False)
+    finally:
+        path.write_text(original)
+    assert result.returncode != 0
+    assert error in result.stdout
