@@ -44,7 +44,7 @@ WORKERS ?= auto
 COV ?= --cov --cov-report=term
 test: install
 	bash .ci/ensure-chromium
-	$(BIN)/python -m pytest -n $(WORKERS) $(COV) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(COV) $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test

@@ -16,7 +16,9 @@ import pytest
 
 from tests.processes import PROJECT_ROOT, gunicorn, manage
 
-pytestmark = pytest.mark.slow
+# One worker runs the module: npm ci and the generated files are shared (tests/ run with
+# --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("typed-client")]
 
 CLIENT = PROJECT_ROOT / "client"
 NPM = shutil.which("npm") or "npm"
