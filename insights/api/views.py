@@ -99,6 +99,10 @@ class CheckedSearchFilter(SearchFilter):
             raise BadRequestError("search_operator: expected 'and' or 'or'")
         if "\x00" in request.GET.get("search", ""):
             raise BadRequestError("search: null characters are not allowed")
+        search = request.GET.get("search")
+        if search and not search.strip():
+            # The SQLite search backend fails on a query of blanks only (a 500).
+            raise BadRequestError("search: expected at least one word")
         return super().filter_queryset(request, queryset, view)
 
 

@@ -137,9 +137,15 @@ def serve(request, render):
         and "public" in cache_control
         and not response.cookies
     ):
+        # CORS headers belong to the caller (its Origin): the CORS middleware adds them.
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if not name.lower().startswith("access-control-")
+        ]
         cache.set(
             _key(etag),
-            (response.status_code, list(response.items()), response.content),
+            (response.status_code, headers, response.content),
             settings.PAGE_CACHE_SECONDS,
         )
     return response

@@ -66,11 +66,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers of explainers and the index, and API reads: a hit skips
-    # everything below (insights/serving).
+    # Anonymous readers of explainers and the index: a hit skips everything below.
     "insights.serving.page_cache.AnonymousPageCacheMiddleware",
-    "insights.serving.api_cache.EarlyAPICacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Cached API reads, after CORS (which adds the caller's own headers to a hit).
+    "insights.serving.api_cache.EarlyAPICacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

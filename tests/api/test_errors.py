@@ -77,3 +77,15 @@ def test_limits_at_the_bounds_are_accepted(api):
     assert api("pages/", limit=0).status_code == 200
     assert api("pages/", limit=100).status_code == 200
     assert api("trials/", offset=1_000_000).json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", [" ", "   ", "\t"])
+def test_a_blank_search_is_no_server_error(client, term):
+    """Found by the random query strings test: a blank search on SQLite was a 500."""
+    from tests.api.factories import ExplainerPageFactory
+
+    ExplainerPageFactory()
+    response = client.get("/api/v2/pages/", {"search": term}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "search" in response.json()["message"]

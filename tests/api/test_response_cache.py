@@ -90,3 +90,15 @@ def test_a_cached_read_is_answered_before_sessions_and_routing(client, monkeypat
     assert again.content == first.content and calls == []
     assert client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert calls == []
+
+
+def test_cached_reads_carry_cors_headers_for_their_own_caller(client, settings):
+    front_end = "https://app.example.org"
+    settings.CORS_ALLOWED_ORIGINS = [front_end]
+    ExplainerPageFactory(title="Shared")
+    assert "Access-Control-Allow-Origin" not in client.get(LIST)  # no Origin: no CORS
+    allowed = client.get(LIST, HTTP_ORIGIN=front_end)
+    assert allowed["Access-Control-Allow-Origin"] == front_end
+    stranger = client.get(LIST, HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in stranger
+    assert stranger.content == allowed.content
