@@ -16,8 +16,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from wagtail.api.v2.utils import BadRequestError
 
-from site.api_v3.pagination import BoundedPagination, Prepared
-from site.api_v3.urls import detail_url
+from api_support.pagination import BoundedPagination, Prepared
+from api_support.urls import detail_url
 
 from .api import DEFAULT_ORDERING, ORDERINGS, filter_trials
 from .models import NCT_ID_RE, Trial, current_nct_id
