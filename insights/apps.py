@@ -9,9 +9,9 @@ class InsightsConfig(AppConfig):
 
     def ready(self):
         from insights import registry_links
+        from insights.api.v3.registration import register_types
         from insights.review.signals import connect_review_signals
         from insights.serving import events
-        from site.api_v3.registration import register_types
 
         connect_review_signals()
         # Before Wagtail's apps import the v3 pages router (see site.api_v3).

@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from wagtail.search.backends import get_search_backend
 
-from site.api_v3.pagination import BoundedPagination, Prepared
-from site.api_v3.urls import detail_url
+from api_support.pagination import BoundedPagination, Prepared
+from api_support.urls import detail_url
 
 from .api import PHOTO_RENDITIONS, image_representation, person_representation, rendition_prefetch
 from .models import Person, Role

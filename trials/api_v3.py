@@ -14,8 +14,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from site.api_v3.pagination import BoundedPagination, Prepared
-from site.api_v3.urls import detail_url
+from api_support.pagination import BoundedPagination, Prepared
+from api_support.urls import detail_url
 
 from .filters import API_ORDERINGS, TrialAPIFilter
 from .models import NCT_ID_RE, Trial, current_nct_id

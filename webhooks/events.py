@@ -41,7 +41,7 @@ def dispatch(event: str, payload) -> list[WebhookDelivery]:
 
 
 def explainer_payload(page) -> dict:
-    from site.api_v3.urls import detail_url
+    from api_support.urls import detail_url
 
     return {
         "id": page.pk,

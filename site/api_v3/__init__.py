@@ -11,8 +11,10 @@ On top of Wagtail's endpoints (``pages``, ``schema``, ``sites``, ``whoami``):
 - the editorial review's rules on the write and action endpoints (``guards.py``);
 - per-client rate limits on anonymous requests (``limits.py``: 429 with ``Retry-After``).
 
-``register_types()`` (``registration.py``) runs from ``InsightsConfig.ready()``: it must
-run before any app imports ``wagtail.api.v3.api`` (Wagtail's redirects app does in its
-own ``ready()``), since the pages router builds its schemas when imported. The API
-itself, with our routers, is ``site.api_v3.api.api``.
+``register_types()`` (``insights/api/v3/registration.py``) runs from
+``InsightsConfig.ready()``: it must run before any app imports ``wagtail.api.v3.api``
+(Wagtail's redirects app does in its own ``ready()``), since the pages router builds its
+schemas when imported. The API itself, with our routers, is ``site.api_v3.api.api``; the
+helpers the apps' endpoints share (pagination, detail URLs) are in the top-level
+``api_support`` package.
 """

@@ -24,12 +24,12 @@ from wagtail.api.v3.errors import ProblemDetail
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
+from api_support.pagination import BoundedPagination, Prepared
 from insights.api.fields import prepare_explainers
 from insights.api.links import preloaded_links
 from insights.api.preview import PreviewTokenError, page_for_preview_token
 from insights.api.views import PRIVATE_HEADERS, PagesAPIViewSet
 from insights.models import ExplainerPage, ExplainerPageTopic, ExplainerTrialCitation
-from site.api_v3.pagination import BoundedPagination, Prepared
 
 from .schemas import Explainer, ExplainerDetail, explainer_data
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from wagtail.api.v3.schemas import PageMetaSchema, PageSchema
 
+from api_support.urls import detail_url
 from insights.api.fields import (
     HERO_RENDITIONS,
     live_authors,
@@ -20,7 +21,6 @@ from insights.api.fields import (
 )
 from people.api import image_representation
 from people.api_v3 import Image, PersonFace, person_face
-from site.api_v3.urls import detail_url
 from trials.models import registry_url
 
 from .blocks import BodyBlock, TrialSummary

@@ -1,4 +1,4 @@
-"""Our types in Wagtail's v3 content-type registry (see ``site.api_v3``)."""
+"""The explainer's typed schema in Wagtail's v3 content-type registry (see ``site.api_v3``)."""
 
 import sys
 
