@@ -13,6 +13,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Task, TaskState
 
 from insights.review.checks import registry_checks
+from insights.review.readability import body_readability
 from insights.review.rules import approval_blockers, separation_barrier
 from insights.review.screen import changes, registry
 from insights.review.tasks import DecisionForm, ReviewRefused, ReviewStage
@@ -118,6 +119,7 @@ class ReviewScreenView(WagtailAdminTemplateMixin, TemplateView):
             if base
             else "",
             checks=checks,
+            readability=body_readability(reviewed),
             checks_decide=self.task.is_final_stage,
             cited_trials=registry.cited_trials(reviewed),
             refresh=self.latest_refresh(),
