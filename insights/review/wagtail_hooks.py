@@ -10,9 +10,12 @@ from wagtail.log_actions import LogFormatter
 
 from insights.review import reports, screen
 from insights.review.screen.editor import warn_reviewer_in_editor
+from insights.review.screen.unsynced import warn_about_unsynced_trials
 from insights.review.screen.views import decide, refresh_from_registry
 
 hooks.register("before_edit_page", warn_reviewer_in_editor)
+hooks.register("after_create_page", warn_about_unsynced_trials)
+hooks.register("after_edit_page", warn_about_unsynced_trials)
 
 
 @hooks.register("register_log_actions")

@@ -18,10 +18,12 @@ from tests.insights import review_support
 from tests.insights.review_support import (
     advance_to_stage,
     decide,
+    edit_form_data,
     edit_url,
     make_explainer,
     make_user,
     open_state,
+    post_edit,
     reload,
     save_edit,
     stage_names,
@@ -321,7 +323,7 @@ def test_stage_three_checks_decide_and_block_the_approval(client, team, fresh_tr
         last_seen=timezone.now() - dt.timedelta(days=30)
     )
     soup = open_screen(client, page, team["verifier"])
-    checks = soup.select("[data-review-checks] li")
+    checks = soup.select("[data-review-checks] li[data-check-passed]")
     failed = [text(li) for li in checks if li["data-check-passed"] == "false"]
     assert failed and "30 days old" in failed[0]
     assert "30 days old" in text(soup.select_one("[data-review-blockers]"))
@@ -555,3 +557,41 @@ def test_public_pages_may_not_be_framed_previews_may_by_the_admin(client, team, 
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
     assert "frame-ancestors 'none'" not in preview["Content-Security-Policy"]
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+
+# Unsynced NCT IDs, warned on the writer's save --------------------------------------------
+
+
+def test_saving_with_an_unsynced_nct_id_warns_and_offers_the_refresh(client, team, fresh_trial):
+    page = make_explainer(team["writer"])
+    client.force_login(team["writer"])
+    response = post_edit(client, page, paragraph="<p>See NCT04000001 and NCT04999999.</p>")
+    assert response.status_code == 302
+    page_messages = messages_of(client.get(response["Location"]))
+    (warning,) = [m for m in page_messages if "Not among the synced trials" in m]
+    assert "NCT04999999" in warning and "NCT04000001" not in warning
+    assert f'href="{screen_url(page)}#registry"' in warning
+    assert "Refresh from registry" in warning
+    # The screen of a page not in review still has the registry panel, with the action.
+    soup = open_screen(client, page, team["writer"])
+    assert soup.select_one('[data-cited-trial="NCT04999999"] [data-trial-unsynced]')
+    assert soup.select_one("[data-review-refresh]")
+
+
+def test_saving_with_synced_trials_only_or_by_script_warns_nothing(client, team, fresh_trial):
+    page = make_explainer(team["writer"])
+    client.force_login(team["writer"])
+    response = post_edit(client, page, subtitle="Only the subtitle changes")
+    assert not [
+        m
+        for m in messages_of(client.get(response["Location"]))
+        if "Not among the synced trials" in m
+    ]
+    client.post(
+        edit_url(page),
+        edit_form_data(page, paragraph="<p>See NCT04999999.</p>"),
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert not [
+        m for m in messages_of(client.get(edit_url(page))) if "Not among the synced trials" in m
+    ]

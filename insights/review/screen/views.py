@@ -87,8 +87,15 @@ class ReviewScreenView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page"] = self.page
+        context["refresh"] = self.latest_refresh()
+        context["refresh_url"] = reverse("insights_review_refresh", args=[self.page.pk])
         if self.task_state is None:
+            # Not in review: the registry panel still serves the writer (latest version).
+            latest = self.page.get_latest_revision()
             context["in_review"] = False
+            context["cited_trials"] = registry.cited_trials(
+                latest.as_object() if latest else self.page
+            )
             return context
         revision = self.task_state.revision
         reviewed = revision.as_object()
@@ -122,8 +129,6 @@ class ReviewScreenView(WagtailAdminTemplateMixin, TemplateView):
             readability=body_readability(reviewed),
             checks_decide=self.task.is_final_stage,
             cited_trials=registry.cited_trials(reviewed),
-            refresh=self.latest_refresh(),
-            refresh_url=reverse("insights_review_refresh", args=[self.page.pk]),
             decisions=self.decisions(checks),
         )
         return context
