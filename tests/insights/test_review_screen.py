@@ -470,11 +470,15 @@ def registry(settings):
 def run_queued_task():
     """Do what the qcluster does with the one queued package (in this test's database)."""
     from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
     from django_q.tasks import _sync
 
     (queued,) = OrmQ.objects.all()
     queued.delete()
-    return _sync(queued.payload)
+    task = queued.task
+    # In-process ("sync") so the worker keeps this test's database connection open.
+    task["sync"] = True
+    return _sync(SignedPackage.dumps(task))
 
 
 def cite_example_trial(team):
