@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from insights.review import reports, screen
+from insights.review.screen.cancel import confirm_cancelling
 from insights.review.screen.editor import warn_reviewer_in_editor
 from insights.review.screen.feedback import label_resubmission, show_changes_requested
 from insights.review.screen.unsynced import warn_about_unsynced_trials
@@ -17,6 +18,7 @@ from insights.review.screen.views import decide, refresh_from_registry
 hooks.register("before_edit_page", warn_reviewer_in_editor)
 hooks.register("before_edit_page", show_changes_requested)
 hooks.register("construct_page_action_menu", label_resubmission)
+hooks.register("construct_page_action_menu", confirm_cancelling)
 hooks.register("after_create_page", warn_about_unsynced_trials)
 hooks.register("after_edit_page", warn_about_unsynced_trials)
 
