@@ -11,12 +11,22 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
         self.public_policy = settings.CONTENT_SECURITY_POLICY
         self.admin_policy = settings.CONTENT_SECURITY_POLICY_ADMIN
+        # Wagtail renders previews through a dummy request to the page's public URL; the
+        # admin frames them (preview panel, review screen), so only they may be framed.
+        self.preview_policy = self.public_policy.replace(
+            "frame-ancestors 'none'", "frame-ancestors 'self'"
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             admin = request.path.startswith(("/admin/", "/django-admin/"))
-            response["Content-Security-Policy"] = self.admin_policy if admin else self.public_policy
+            if getattr(request, "is_preview", False):
+                policy = self.preview_policy
+                response.setdefault("X-Frame-Options", "SAMEORIGIN")
+            else:
+                policy = self.admin_policy if admin else self.public_policy
+            response["Content-Security-Policy"] = policy
         return response
 
 

@@ -3,6 +3,7 @@ snippets), the saved registry queries (snippets editors maintain) and the sync r
 (wagtail-modeladmin, read-only), plus a dashboard panel on the health of the sync."""
 
 from django import forms
+from django.contrib.admin import display
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
 from django.utils import timezone
@@ -243,11 +244,11 @@ class TrialSyncRunAdmin(ModelAdmin):
     inspect_view_enabled = True
     list_display = (
         "started",
-        "kind",
+        "run_scope",
         "status_label",
-        "trigger",
-        "pages",
-        "fetched",
+        "triggered_by",
+        "pages_read",
+        "studies_fetched",
         "created",
         "updated",
         "unchanged",
@@ -279,20 +280,52 @@ class TrialSyncRunAdmin(ModelAdmin):
         "cursor",
     )
 
-    @staticmethod
-    def status_label(run):
+    @display(description="Status")
+    @display(description="Status")
+    def status_label(self, run):
         css = {"succeeded": "success", "failed": "critical", "partial": "warning"}.get(
             run.status, "info"
         )
-        return format_html('<span class="w-status w-status--{}">{}</span>', css, run.status)
+        return format_html(
+            '<span class="w-status w-status--{}">{}</span>', css, run.get_status_display()
+        )
 
-    status_label.short_description = "Status"
+    @display(description="Run")
+    def run_scope(self, run):
+        """What the run fetched: an ``--ids`` run is "full" records, not a full sync."""
+        parameters = run.parameters or {}
+        ids = parameters.get("ids") or []
+        if ids:
+            shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            return f"Selected trials ({shown})"
+        if parameters.get("scope") == "stored":
+            return "Every stored trial"
+        if parameters.get("query"):
+            return f"Query “{parameters['query']}” ({run.get_kind_display().lower()})"
+        return run.get_kind_display()
 
-    @staticmethod
-    def took(run):
+    TRIGGERS = {
+        "manual": "By hand",
+        "command": "Command line",
+        "schedule": "Schedule",
+        "demo": "Demo content",
+    }
+
+    @display(description="Started by")
+    def triggered_by(self, run):
+        return self.TRIGGERS.get(run.trigger, run.trigger.replace("_", " ").capitalize())
+
+    @display(description="Result pages read")
+    def pages_read(self, run):
+        return run.pages
+
+    @display(description="Studies fetched")
+    def studies_fetched(self, run):
+        return run.fetched
+
+    @display(description="Duration")
+    def took(self, run):
         return f"{run.duration.total_seconds():.1f} s" if run.duration else "—"
-
-    took.short_description = "Duration"
 
     def get_permissions_for_registration(self):
         return view_permission_only(TrialSyncRun)

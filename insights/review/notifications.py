@@ -62,6 +62,7 @@ def send_stage_notifications(task_state_id: int) -> int:
     """Send the "waiting for your stage" e-mails for TASK_STATE_ID; return how many."""
     from wagtail.models import TaskState
 
+    from insights.review.screen import review_url
     from insights.review.tasks import ReviewTaskState
 
     task_state = (
@@ -79,6 +80,7 @@ def send_stage_notifications(task_state_id: int) -> int:
         "task": task_state.task,
         "task_state": task_state,
         "submitted_by": task_state.workflow_state.requested_by,
+        "review_url": base_url + review_url(page.pk),
         "edit_url": base_url + reverse("wagtailadmin_pages:edit", args=[page.pk]),
         "dashboard_url": base_url + reverse("wagtailadmin_home"),
     }

@@ -1,8 +1,8 @@
 """Signal wiring of the editorial review (called from InsightsConfig.ready)."""
 
 from django.db.models.signals import post_save, pre_delete, pre_save
-from wagtail.models import Revision
-from wagtail.signals import task_submitted
+from wagtail.models import Revision, WorkflowState
+from wagtail.signals import task_submitted, workflow_cancelled
 
 
 def connect_review_signals() -> None:
@@ -18,6 +18,7 @@ def connect_review_signals() -> None:
     from insights.review.media import flag_pages_using_changed_media
     from insights.review.notifications import stage_started
     from insights.review.records import keep_reviews_of_deleted_page
+    from insights.review.screen.cancel import review_cancelled
     from insights.review.tasks import ReviewTaskState
 
     post_save.connect(
@@ -41,4 +42,7 @@ def connect_review_signals() -> None:
         )
     task_submitted.connect(
         stage_started, sender=ReviewTaskState, dispatch_uid="insights_review_stage_mail"
+    )
+    workflow_cancelled.connect(
+        review_cancelled, sender=WorkflowState, dispatch_uid="insights_review_cancel_mail"
     )

@@ -151,11 +151,15 @@ class ReviewStage:
 
     # Checks -----------------------------------------------------------------------------
 
-    def automatic_checks(self, task_state) -> list[CheckResult]:
-        """Checks run on the revision under review; the final stage checks publishing too."""
+    def automatic_checks(self, task_state, page=None) -> list[CheckResult]:
+        """Checks run on the revision under review; the final stage checks publishing too.
+
+        PAGE: the revision's object if the caller built it already (building one costs a
+        query per child object).
+        """
         if not self.is_final_stage:
             return []
-        page = task_state.revision.as_object()
+        page = page or task_state.revision.as_object()
         return [*self.stage_checks(page), *publishability_checks(page)]
 
     def stage_checks(self, page) -> list[CheckResult]:

@@ -8,7 +8,19 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from insights.review import reports
+from insights.review import reports, screen
+from insights.review.screen.cancel import confirm_cancelling
+from insights.review.screen.editor import warn_reviewer_in_editor
+from insights.review.screen.feedback import label_resubmission, show_changes_requested
+from insights.review.screen.unsynced import warn_about_unsynced_trials
+from insights.review.screen.views import decide, refresh_from_registry
+
+hooks.register("before_edit_page", warn_reviewer_in_editor)
+hooks.register("before_edit_page", show_changes_requested)
+hooks.register("construct_page_action_menu", label_resubmission)
+hooks.register("construct_page_action_menu", confirm_cancelling)
+hooks.register("after_create_page", warn_about_unsynced_trials)
+hooks.register("after_edit_page", warn_about_unsynced_trials)
 
 
 @hooks.register("register_log_actions")
@@ -55,6 +67,17 @@ def register_review_report_urls():
             name="insights_registry_checks",
         ),
         path("reports/re-reviews/", reports.ReReviewsView.as_view(), name="insights_re_reviews"),
+        path("review/<int:page_id>/", screen.ReviewScreenView.as_view(), name="insights_review"),
+        path(
+            "review/<int:page_id>/refresh/",
+            refresh_from_registry,
+            name="insights_review_refresh",
+        ),
+        path(
+            "review/<int:page_id>/decide/<slug:action>/",
+            decide,
+            name="insights_review_decide",
+        ),
     ]
 
 

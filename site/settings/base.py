@@ -263,6 +263,8 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "insights.review.finish.finish_workflow"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# Reading grade (Flesch-Kincaid) above which the review screen warns (insights.review.readability).
+EXPLAINER_READING_GRADE_MAX = env_int("EXPLAINER_READING_GRADE_MAX", 9)
 
 # Headless API: CORS for configured front-end origins only.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

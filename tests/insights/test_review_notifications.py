@@ -34,7 +34,9 @@ def test_each_stage_mails_each_member_of_its_group_once(
         submit(page, team["writer"])
     assert recipients() == ["analyst2@example.org", "analyst@example.org"]
     assert all("Primary research" in m.subject for m in mail.outbox)
-    assert all(f"/admin/pages/{page.pk}/edit/" in m.body for m in mail.outbox)
+    # The link opens the read-only review screen, not the editor.
+    assert all(f"/admin/review/{page.pk}/" in m.body for m in mail.outbox)
+    assert not any(f"/admin/pages/{page.pk}/edit/" in m.body for m in mail.outbox)
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
