@@ -31,11 +31,12 @@ def html(client, url, **extra) -> str:
 
 
 def test_person_edits_show_without_republishing_the_explainer(client, page):
-    assert "(MD)" in html(client, page.url)
+    # Credentials are shown once, in the author's card of the aside (not in the byline).
+    assert '<p class="person-credentials">MD</p>' in html(client, page.url)
     person = page.authors.first().person
     person.credentials = "MD, PhD"
     person.save_revision().publish()
-    assert "(MD, PhD)" in html(client, page.url)
+    assert '<p class="person-credentials">MD, PhD</p>' in html(client, page.url)
 
 
 def test_prev_next_follow_sibling_publication(client, page):

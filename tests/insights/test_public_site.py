@@ -128,8 +128,9 @@ def test_explainer_shows_every_part_of_the_reference_page(client, explainer, rev
     meta = text_of(article.find("p", class_="explainer-meta"))
     assert "Oncology" in meta and f"{page.reading_time_minutes} min read" in meta
     byline = text_of(article.find("p", class_="byline"))
-    assert "By Ioannis Anagnostopoulos (B.Sc. Agricultural Sciences)" in byline
-    assert "Reviewed by" in byline and "Georgios Anagas (Physiotherapy student)" in byline
+    # One short line of names: credentials are in the people cards, never repeated here.
+    assert byline.startswith("By Ioannis Anagnostopoulos · Reviewed by")
+    assert "Georgios Anagas" in byline and "(" not in byline
 
     assert text_of(article.find("h1")) == "CAR-T cell therapy explained"
     assert len(soup.find_all("h1")) == 1
@@ -401,4 +402,8 @@ def test_nav_links_to_explainers_and_search(client):
     nav = soup.find("nav", attrs={"aria-label": "Main"})
     hrefs = {a["href"]: text_of(a) for a in nav.find_all("a")}
     assert hrefs["/insights/"] == "Treatment explainers"
-    assert hrefs["/search/"] == "Search"
+    assert hrefs["/trials/"] == "Trials"
+    assert hrefs["/methodology/"] == "Methodology"
+    assert hrefs["/about/"] == "About"
+    search = soup.find("header").find("form", attrs={"role": "search"})
+    assert search["action"] == "/search/" and search.find("input", attrs={"name": "q"})
