@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     target = Path(argv[0]) if argv else OUTPUT
     target.parent.mkdir(parents=True, exist_ok=True)
     draw_card().save(target, optimize=True)
-    print(f"wrote {target}")  # noqa: T201
+    print(f"wrote {target}")
     return 0
 
 

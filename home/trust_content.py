@@ -117,12 +117,12 @@ TRUST_PAGES = [
         "sections": [
             (
                 "Editorial questions",
-                "<p>Write to the editors at <a href=\"mailto:editors@clinicalmetric.example\">"
+                '<p>Write to the editors at <a href="mailto:editors@clinicalmetric.example">'
                 "editors@clinicalmetric.example</a>. We answer within five working days.</p>",
             ),
             (
                 "Reporting an error",
-                "<p>Please use the <a href=\"/corrections/\">corrections form</a>: it reaches "
+                '<p>Please use the <a href="/corrections/">corrections form</a>: it reaches '
                 "the editor on duty and keeps a record of what was reported and when.</p>",
             ),
             (
@@ -151,7 +151,7 @@ TRUST_PAGES = [
             ),
             (
                 "Your rights",
-                "<p>Ask us at <a href=\"mailto:privacy@clinicalmetric.example\">"
+                '<p>Ask us at <a href="mailto:privacy@clinicalmetric.example">'
                 "privacy@clinicalmetric.example</a> to see, correct or delete what we hold "
                 "about you.</p>",
             ),

@@ -12,6 +12,7 @@ from accounts.views import ThrottledPasswordResetView
 from home import views as home_views
 from insights import views as insights_views
 from site.api import api_router
+from sitesearch import views as sitesearch_views
 
 handler500 = "site.errors.server_error"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("search/", insights_views.search, name="search"),
+    path("search/", sitesearch_views.search, name="search"),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's admin URLs: the same view, throttled.
     path(

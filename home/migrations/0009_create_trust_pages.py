@@ -97,9 +97,7 @@ def create_pages(apps, schema_editor):
             page = CorrectionsPage.objects.create(
                 **common(spec, corrections_type), thank_you_text=spec["thank_you_text"]
             )
-            for sort_order, (label, field_type, required, help_text) in enumerate(
-                spec["fields"]
-            ):
+            for sort_order, (label, field_type, required, help_text) in enumerate(spec["fields"]):
                 CorrectionFormField.objects.create(
                     page=page,
                     sort_order=sort_order,

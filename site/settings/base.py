@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "insights",
     "people",
     "trials",
+    "sitesearch",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -111,7 +111,11 @@ def test_corrections_form_stores_a_submission_for_the_admin(client):
     [
         {},
         {"page_address": "not a url", "what_is_wrong": "x"},
-        {"page_address": "https://clinicalmetric.example/", "what_is_wrong": "x", "your_email": "nope"},
+        {
+            "page_address": "https://clinicalmetric.example/",
+            "what_is_wrong": "x",
+            "your_email": "nope",
+        },
     ],
 )
 def test_bad_correction_reports_are_form_errors_and_store_nothing(client, data):

@@ -358,29 +358,7 @@ def test_index_query_count_does_not_grow_with_the_list(client, django_assert_max
     assert count() == small
 
 
-# Search, sitemap, robots ----------------------------------------------------------------------
-
-
-def test_search_finds_explainers_by_body_text(client):
-    ExplainerPageFactory(
-        title="CAR-T", body=[paragraph("Leukapheresis collects cells."), disclaimer_block()]
-    )
-    ExplainerPageFactory(title="Other", body=[paragraph("Nothing relevant."), disclaimer_block()])
-    ExplainerPageFactory(
-        title="Hidden draft", body=[paragraph("Leukapheresis too.")], publish=False
-    )
-    soup = soup_of(client.get("/search/", {"q": "leukapheresis"}))
-    assert [text_of(h) for h in soup.select(".explainer-list h3")] == ["CAR-T"]
-    assert "1 result" in text_of(soup.find(id="results-title"))
-
-
-def test_search_without_query_or_with_nonsense_is_not_an_error(client):
-    soup = soup_of(client.get("/search/"))
-    assert not soup.find(id="results-title")
-    soup = soup_of(client.get("/search/", {"q": "<script>x</script>" + "a" * 500}))
-    assert "No results" in text_of(soup.find(id="results-title"))
-    assert not soup.find("script", string="x")
-    assert client.post("/search/").status_code == 405
+# Sitemap, robots (search: tests/sitesearch) ----------------------------------------------------------------------
 
 
 def test_sitemap_lists_live_explainers_only(client):
