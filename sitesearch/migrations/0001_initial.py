@@ -4,24 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SearchSynonym',
+            name="SearchSynonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.TextField(help_text="Two or more terms that mean the same thing, separated by commas, e.g. 'leukaemia, leukemia' or 'Ozempic, Wegovy, semaglutide'.")),
-                ('note', models.CharField(blank=True, help_text='Why they are equivalent.', max_length=200)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "terms",
+                    models.TextField(
+                        help_text="Two or more terms that mean the same thing, separated by commas, e.g. 'leukaemia, leukemia' or 'Ozempic, Wegovy, semaglutide'."
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="Why they are equivalent.", max_length=200
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'search synonym',
-                'ordering': ['terms'],
+                "verbose_name": "search synonym",
+                "ordering": ["terms"],
             },
         ),
     ]

@@ -358,7 +358,7 @@ def test_index_query_count_does_not_grow_with_the_list(client, django_assert_max
     assert count() == small
 
 
-# Sitemap, robots (search: tests/sitesearch) ----------------------------------------------------------------------
+# Sitemap, robots (search: tests/sitesearch) ---------------------------------------------
 
 
 def test_sitemap_lists_live_explainers_only(client):

@@ -47,7 +47,9 @@ def trial(nct_id, title, conditions, interventions=""):
 def test_search_finds_explainers_by_body_text_and_never_drafts(client):
     explainer("CAR-T", "Leukapheresis collects cells.")
     explainer("Other", "Nothing relevant.")
-    ExplainerPageFactory(title="Hidden draft", body=[paragraph("Leukapheresis too.")], publish=False)
+    ExplainerPageFactory(
+        title="Hidden draft", body=[paragraph("Leukapheresis too.")], publish=False
+    )
     soup = soup_of(client.get("/search/", {"q": "leukapheresis"}))
     assert titles(soup, "explainer-results-title") == ["CAR-T"]
     assert soup.find(id="explainer-results-title").get_text(strip=True) == "1 explainer"
