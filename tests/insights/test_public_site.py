@@ -364,7 +364,7 @@ def test_index_query_count_does_not_grow_with_the_list(client, django_assert_max
 def test_sitemap_lists_live_explainers_only(client):
     live = ExplainerPageFactory(title="Listed")
     draft = ExplainerPageFactory(title="Not listed", publish=False)
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-pages.xml").content.decode()
     assert live.full_url in body
     assert "/insights/</loc>" in body
     assert draft.slug not in body
