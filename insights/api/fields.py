@@ -262,6 +262,15 @@ class ReviewField(PageField):
         }
 
 
+class ChangeLogField(PageField):
+    """What changed in each reviewed version, newest first (``insights.change_log``)."""
+
+    def to_representation(self, page):
+        from insights.change_log import change_log_for
+
+        return [entry.as_dict() for entry in change_log_for(page)]
+
+
 class JsonLdField(PageField):
     """The schema.org ``MedicalWebPage`` object the HTML page embeds."""
 
@@ -301,9 +310,11 @@ EXPLAINER_BODY_FIELDS = [
     APIField("body", serializer=BodyField()),
     APIField("cited_trials", serializer=CitedTrialsField()),
     APIField("review", serializer=ReviewField()),
+    APIField("change_log", serializer=ChangeLogField()),
     APIField("json_ld", serializer=JsonLdField()),
     APIField("previous_explainer", serializer=NeighbourField("previous_explainer")),
     APIField("next_explainer", serializer=NeighbourField("next_explainer")),
 ]
 EXPLAINER_META_FIELDS = ["last_published_at"]
-EXPLAINER_DETAIL_ONLY_FIELDS = ["previous_explainer", "next_explainer"]
+# Detail only: the change log reads the page's reviewed revisions (three queries a page).
+EXPLAINER_DETAIL_ONLY_FIELDS = ["previous_explainer", "next_explainer", "change_log"]
