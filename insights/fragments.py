@@ -22,7 +22,7 @@ from people.models import Person
 from trials.models import Trial
 
 # Bump when the fragment templates change shape, so old fragments are never served.
-FRAGMENT_VERSION = 4
+FRAGMENT_VERSION = 5
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
