@@ -46,8 +46,9 @@ TRUST_PAGES = [
         "slug": "methodology",
         "title": "Our methodology",
         "intro": (
-            "Every explainer passes three stages, taken in order by three different people, "
-            "none of them an author of the page, before a reader sees it."
+            "Explainers are published through three stages, taken in order by three different "
+            "people, none of them an author of the page. Each explainer says whether its "
+            "published version passed them, and when."
         ),
         "sections": [
             (

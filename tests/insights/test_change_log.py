@@ -66,7 +66,7 @@ def test_the_explainer_shows_what_changed(client, twice_reviewed):
     assert len(items) == 2
     newest = items[0].get_text(" ", strip=True)
     assert "Risks: added “Infections”" in newest and f"Trial {NCT} now Completed" in newest
-    assert "Reviewed by Analyst2 Tester" in newest
+    assert "Signed off by Analyst2 Tester" in newest
     assert (
         items[0].find("time")["datetime"]
         == change_log_for(twice_reviewed)[0].reviewed_on.isoformat()
