@@ -112,3 +112,20 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+
+# Trust pages live in their own module; imported here so Django registers the models.
+from home.trust_pages import (  # noqa: E402
+    CorrectionFormField,
+    CorrectionsPage,
+    TrustPage,
+)
+
+__all__ = [
+    "CorrectionFormField",
+    "CorrectionsPage",
+    "HomeFeaturedExplainer",
+    "HomePage",
+    "StandardPage",
+    "TrustPage",
+]

@@ -3,7 +3,7 @@
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .health import health_report
 
@@ -17,7 +17,7 @@ def _is_staff(request) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 ``{"status": "ok"}`` when all is well, else 503 ``degraded`` or ``unavailable``.
 
@@ -29,7 +29,7 @@ def healthz(request):
     return JsonResponse(body, status=200 if status == "ok" else 503)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -27,6 +28,45 @@ class ContentSecurityPolicyMiddleware:
             else:
                 policy = self.admin_policy if admin else self.public_policy
             response["Content-Security-Policy"] = policy
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
+class PublicCacheControlMiddleware:
+    """``Cache-Control`` on public pages: shared caches may keep an anonymous reader's
+    page for a few minutes; anything personal is ``private, no-cache``.
+
+    Personal means: the request carries a session (a signed-in editor), the response sets
+    a cookie, or the page holds a CSRF token (a form). Responses that already say how to
+    cache (the API, /healthz, errors) are left alone, as are the admin and the API.
+    """
+
+    SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/api/", "/documents/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.max_age = settings.PUBLIC_PAGE_MAX_AGE
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or response.has_header("Cache-Control")
+            or request.path.startswith(self.SKIPPED_PREFIXES)
+        ):
+            return response
+        personal = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or bool(response.cookies)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        )
+        if personal:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=self.max_age)
+        patch_vary_headers(response, ["Cookie"])
         return response
 
 

@@ -5,22 +5,23 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import ThrottledPasswordResetView
+from home import sitemaps
 from home import views as home_views
-from insights import views as insights_views
 from site.api import api_router
 from site.api_v3.api import api as api_v3
+from sitesearch import views as sitesearch_views
 
 handler500 = "site.errors.server_error"
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("search/", insights_views.search, name="search"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("search/", sitesearch_views.search, name="search"),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's admin URLs: the same view, throttled.
     path(

@@ -262,6 +262,15 @@ class ReviewField(PageField):
         }
 
 
+class ChangeLogField(PageField):
+    """What changed in each reviewed version, newest first (``insights.change_log``)."""
+
+    def to_representation(self, page):
+        from insights.change_log import change_log_for
+
+        return [entry.as_dict() for entry in change_log_for(page)]
+
+
 class JsonLdField(PageField):
     """The schema.org ``MedicalWebPage`` object the HTML page embeds."""
 
@@ -310,11 +319,18 @@ EXPLAINER_BODY_FIELDS = [
     APIField("body", serializer=BodyField()),
     APIField("cited_trials", serializer=CitedTrialsField()),
     APIField("review", serializer=ReviewField()),
+    APIField("change_log", serializer=ChangeLogField()),
     APIField("json_ld", serializer=JsonLdField()),
     APIField("previous_explainer", serializer=NeighbourField("previous_explainer")),
     APIField("next_explainer", serializer=NeighbourField("next_explainer")),
     APIField("recruiting_trials", serializer=RecruitingNowField()),
 ]
 EXPLAINER_META_FIELDS = ["last_published_at"]
-# recruiting_trials: one COUNT per page, so not offered on listings
-EXPLAINER_DETAIL_ONLY_FIELDS = ["previous_explainer", "next_explainer", "recruiting_trials"]
+# Detail only: recruiting_trials is one COUNT a page, the change log reads the page's
+# reviewed revisions (three queries a page).
+EXPLAINER_DETAIL_ONLY_FIELDS = [
+    "previous_explainer",
+    "next_explainer",
+    "recruiting_trials",
+    "change_log",
+]

@@ -350,6 +350,8 @@ class ExplainerPage(Page):
 
     def explainer_context(self, request) -> dict:
         """Everything the explainer templates show (several queries; constant in number)."""
+        from insights.change_log import change_log_for
+
         context = {"page": self, "self": self, "request": request}
         authors = self.ordered_authors()
         record = review_record.review_record_for(self)
@@ -372,5 +374,6 @@ class ExplainerPage(Page):
             previous_explainer=self.previous_explainer,
             next_explainer=self.next_explainer,
             json_ld=self.json_ld(authors=authors, record=record, topics=topics),
+            change_log=change_log_for(self),
         )
         return context

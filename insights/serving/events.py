@@ -205,6 +205,19 @@ def on_site_changed(sender, instance, **kwargs):
         announce(Change(everything=True))
 
 
+def on_sync_run_saved(sender, instance, **kwargs):
+    """A finished successful sync: every page's footer (and each explainer's aside) says
+    when the registry data was last refreshed."""
+    fields = kwargs.get("update_fields")
+    if (
+        not kwargs.get("raw")
+        and instance.status == instance.Status.SUCCEEDED
+        and instance.finished is not None
+        and (fields is None or "status" in fields)
+    ):
+        announce(Change(everything=True))
+
+
 def connect() -> None:
     """Connect every receiver (from ``InsightsConfig.ready``)."""
     from django.apps import apps
@@ -213,7 +226,7 @@ def connect() -> None:
     from insights.models import CompletedReview, StageSignOff
     from insights.serving import purge
     from people.models import Person
-    from trials.models import Trial
+    from trials.models import Trial, TrialSyncRun
     from trials.signals import trials_changed
 
     uid = "insights.serving"
@@ -249,3 +262,4 @@ def connect() -> None:
     post_save.connect(on_trial_saved, sender=Trial, dispatch_uid=f"{uid}.trial_save")
     post_delete.connect(on_trial_saved, sender=Trial, dispatch_uid=f"{uid}.trial_delete")
     trials_changed.connect(on_trials_changed, dispatch_uid=f"{uid}.trials_changed")
+    post_save.connect(on_sync_run_saved, sender=TrialSyncRun, dispatch_uid=f"{uid}.sync_run")

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "people",
     "trials",
     "webhooks",
+    "sitesearch",
     "wagtail.api.v2",
     "wagtail.api.v3",
     "wagtail.contrib.forms",
@@ -66,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (it serves static files compressed itself): gzip for HTML and JSON,
+    # cache hits included.
+    "django.middleware.gzip.GZipMiddleware",
     # Anonymous readers of explainers and the index: a hit skips everything below.
     "insights.serving.page_cache.AnonymousPageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site.middleware.ContentSecurityPolicyMiddleware",
+    "site.middleware.PublicCacheControlMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -303,6 +308,13 @@ CONTENT_SECURITY_POLICY_ADMIN = (
     "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
 )
+# Features no page of ours uses: denied to every origin (the header's structured syntax).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()"
+)
+# Seconds a shared cache may keep an anonymous reader's public page.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Wagtail marks its own preview views SAMEORIGIN; everything else is never framed.

@@ -54,9 +54,11 @@ def test_canonical_og_json_ld_and_sitemap_use_the_configured_host(client, settin
     assert f'<meta property="og:url" content="{expected}">' in html
     (ld,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert json.loads(ld)["url"] == expected
-    sitemap = client.get("/sitemap.xml", HTTP_HOST="readers.example.org").content.decode()
+    index = client.get("/sitemap.xml", HTTP_HOST="readers.example.org").content.decode()
+    assert "<loc>https://readers.example.org/sitemap-pages.xml</loc>" in index
+    sitemap = client.get("/sitemap-pages.xml", HTTP_HOST="readers.example.org").content.decode()
     assert f"<loc>{expected}</loc>" in sitemap
-    assert "localhost" not in sitemap
+    assert "localhost" not in sitemap + index
 
 
 def test_a_site_already_holding_the_address_is_left_alone(settings):

@@ -49,9 +49,11 @@ def test_robots_txt_points_to_sitemap_and_hides_admin(client):
 
 
 def test_sitemap_lists_the_home_page(client):
-    response = client.get("/sitemap.xml")
+    assert b"<sitemapindex" in client.get("/sitemap.xml").content
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     assert b"<urlset" in response.content
+    assert b"<loc>http://testserver/</loc>" in response.content
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -344,3 +344,19 @@ def test_cold_render_query_count_does_not_grow_with_the_page(client):
 
     assert cold(small.url) == cold(big.url)
     assert ExplainerPage.objects.get(pk=big.pk).trial_citations.count() == 40
+
+
+def test_a_finished_sync_shows_its_date_on_cached_explainers(client, page):
+    """The aside says when the registry data was last refreshed: a successful run is an
+    input of every page."""
+    from django.utils import timezone
+
+    from trials.models import TrialSyncRun
+
+    assert "have not been refreshed from ClinicalTrials.gov yet" in cached(client, page.url)
+    run = TrialSyncRun.objects.create(status=TrialSyncRun.Status.RUNNING)
+    assert get(client, page.url)["X-Page-Cache"] == "hit"  # a running sync changes nothing
+    run.status = TrialSyncRun.Status.SUCCEEDED
+    run.finished = timezone.now()
+    run.save()
+    assert "were last refreshed from ClinicalTrials.gov on" in html(client, page.url)

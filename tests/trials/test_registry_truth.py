@@ -157,7 +157,7 @@ def test_results_posted_with_a_link_to_them(client, synced):
         "NCT00763412": True,
         "NCT00184067": False,
     }
-    assert "Results posted 5 Jun 2017" in text(client.get("/trials/").content.decode())
+    assert "Results posted 5 June 2017" in text(client.get("/trials/").content.decode())
     assert "Results posted" not in text(page(client, "NCT00184067"))
 
 
