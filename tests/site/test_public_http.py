@@ -106,7 +106,7 @@ def test_filter_errors_are_named_by_aria_describedby(client):
     for element_id in described["aria-describedby"].split():
         target = soup.find(id=element_id)
         assert target is not None, element_id
-    assert "not one of the available choices" in soup.find(id="id_status_error").get_text()
+    assert "Unknown status NOT_A_STATUS" in soup.find(id="id_status_error").get_text()
 
 
 @pytest.mark.parametrize("kind", ["home", "explainer", "trust", "trials", "trial", "search"])

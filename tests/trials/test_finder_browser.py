@@ -74,5 +74,5 @@ def test_from_the_car_t_explainer_to_a_trial_a_40_year_old_near_boston_can_join(
 def test_a_malformed_filter_shows_the_form_error(site_url, page):
     response = page.goto(site_url + "/trials/?age=abc&within_km=50")
     assert response.status == 400
-    assert page.locator("#id_age-error").inner_text() == "Enter a number."
-    assert "A distance needs a place" in page.locator("#id_within_km-error").inner_text()
+    assert page.locator("#id_age_error").inner_text() == "Enter a number."
+    assert "A distance needs a place" in page.locator("#id_within_km_error").inner_text()
