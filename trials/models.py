@@ -275,6 +275,8 @@ class Trial(Eligibility, models.Model):
             # status and/or phase filters: one index scan, also for the capped count
             models.Index(fields=["overall_status", "phase_label"], name="trials_status_phase_idx"),
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
+            # the Atom feeds of saved searches: last change first (trials/feeds.py)
+            models.Index(fields=["-last_changed", "nct_id"], name="trials_changed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,10 +3,12 @@
 from django.urls import re_path
 
 from . import views
+from .feeds import TrialFeed
 
 app_name = "trials"
 
 urlpatterns = [
     re_path(r"^$", views.trial_list, name="list"),
+    re_path(r"^feed/$", TrialFeed(), name="feed"),
     re_path(r"^(?P<nct_id>[Nn][Cc][Tt]\d{8})/$", views.trial_detail, name="detail"),
 ]
