@@ -277,6 +277,8 @@ class Trial(Eligibility, models.Model):
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
             # the Atom feeds of saved searches: last change first (trials/feeds.py)
             models.Index(fields=["-last_changed", "nct_id"], name="trials_changed_idx"),
+            # the alert digests: trials first seen since the last digest
+            models.Index(fields=["first_seen"], name="trials_first_seen_idx"),
         ]
 
     def __str__(self) -> str:

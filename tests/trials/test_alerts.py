@@ -247,3 +247,13 @@ def test_the_daily_schedule_exists_and_runs_the_digest():
     confirmed_alert()
     TrialFactory(conditions=["Lymphoma"])
     assert send_trial_alerts().startswith("Sent 1 digests")
+
+
+def test_a_long_digest_lists_the_first_and_counts_the_rest(monkeypatch):
+    monkeypatch.setattr("trials.alerts.digest.DIGEST_SIZE", 2)
+    confirmed_alert()
+    TrialFactory.create_batch(3, conditions=["Lymphoma"])
+    assert send_digests()["sent"] == 1
+    body = mail.outbox[0].body
+    assert body.count("/trials/NCT") == 2
+    assert "… and 1 more: http://testserver/trials/?condition=lymphoma&status=RECRUITING" in body

@@ -4,7 +4,7 @@ added (first seen) or changed status since its last digest; nothing when nothing
 import logging
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -28,22 +28,21 @@ def matching_changes(alert: TrialAlert, since, until) -> tuple[list[dict], int]:
     if not finder.is_valid():  # a search stored before a filter changed its rules
         logger.warning("Trial alert %s: search no longer valid: %s", alert.pk, finder.errors_text())
         return [], 0
-    changed = TrialStatusChange.objects.filter(
-        trial=OuterRef("pk"), changed__gt=since, changed__lte=until
+    # Two indexed look-ups (trials first seen in the window; trials whose status changed
+    # in it), then the search over those few: an OR with the search's own conditions
+    # would scan every match of a broad search.
+    window = Q(
+        pk__in=Trial.objects.filter(first_seen__gt=since, first_seen__lte=until).values("pk")
+    ) | Q(
+        pk__in=TrialStatusChange.objects.filter(changed__gt=since, changed__lte=until).values(
+            "trial_id"
+        )
     )
-    matches = list(
-        finder.qs.filter(Q(first_seen__gt=since, first_seen__lte=until) | Exists(changed)).order_by(
-            "-last_changed", "nct_id"
-        )[: DIGEST_SIZE + 1]
-    )
+    found = finder.qs.filter(window).order_by("-last_changed", "nct_id")
+    matches = list(found[: DIGEST_SIZE + 1])
     more = 0
     if len(matches) > DIGEST_SIZE:
-        more = (
-            finder.qs.filter(
-                Q(first_seen__gt=since, first_seen__lte=until) | Exists(changed)
-            ).count()
-            - DIGEST_SIZE
-        )
+        more = found.count() - DIGEST_SIZE
         matches = matches[:DIGEST_SIZE]
     # per trial, from the window's first old status to its last new one
     spans: dict[int, list[str]] = {}
