@@ -25,8 +25,9 @@ install: $(STAMP) static/vendor/leaflet/leaflet.js
 # npm the pages keep their site lists and show no map.
 static/vendor/leaflet/leaflet.js: package.json package-lock.json
 	@if command -v npm >/dev/null; then \
-		npm ci --no-audit --no-fund --silent && mkdir -p static/vendor/leaflet && \
-		cp -r node_modules/leaflet/dist/. static/vendor/leaflet/ && touch $@; \
+		{ npm ci --no-audit --no-fund --silent && mkdir -p static/vendor/leaflet && \
+		cp -r node_modules/leaflet/dist/. static/vendor/leaflet/ && touch $@; } || \
+		echo "npm ci failed: no Leaflet, the trial pages show no map"; \
 	else echo "npm not found: no Leaflet, the trial pages show no map"; fi
 
 migrate: install
