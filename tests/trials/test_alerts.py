@@ -3,11 +3,11 @@ of matching trials added or changed in status, an unsubscribe link in every e-ma
 Deny cases first."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -28,10 +28,9 @@ SEARCH = "condition=lymphoma&status=RECRUITING"
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_rate_limits(monkeypatch):
+    """Each test counts its own subscriptions; the rest of the cache is left alone."""
+    monkeypatch.setattr("trials.alerts.forms.RATE_KEY_PREFIX", f"test-{uuid.uuid4()}")
 
 
 def subscribe(client, email="reader@example.org", query=SEARCH, **extra):

@@ -9,6 +9,8 @@ from trials.filters import TrialFilter
 # parameters that change the page shown, not the trials matched
 NOT_SEARCH = ("page", "sort")
 MAX_QUERY_LENGTH = 2000
+# the cache keys of the rate limits start with this (tests give each test its own)
+RATE_KEY_PREFIX = "trials.alerts"
 
 
 def normalised_query(query: str) -> str:
@@ -47,6 +49,7 @@ class AlertForm(forms.Form):
 
 def over_limit(key: str, limit: int, seconds: int = 3600) -> bool:
     """Count one attempt against KEY (Django cache); True once LIMIT is used up."""
+    key = f"{RATE_KEY_PREFIX}.{key}"
     cache.add(key, 0, timeout=seconds)
     try:
         count = cache.incr(key)

@@ -41,11 +41,9 @@ def subscribe(request):
     if form.is_valid():
         email, query = form.cleaned_data["email"], form.cleaned_data["query"]
         # both limits count every valid request, so neither can be dodged by the other
-        by_address = over_limit(
-            f"trials.alerts.address:{email}", settings.TRIALS_ALERTS_PER_ADDRESS_PER_HOUR
-        )
+        by_address = over_limit(f"address:{email}", settings.TRIALS_ALERTS_PER_ADDRESS_PER_HOUR)
         by_client = over_limit(
-            f"trials.alerts.client:{client_ip(request)}", settings.TRIALS_ALERTS_PER_CLIENT_PER_HOUR
+            f"client:{client_ip(request)}", settings.TRIALS_ALERTS_PER_CLIENT_PER_HOUR
         )
         if by_address or by_client:
             form.add_error(None, RATE_LIMITED)
