@@ -19,7 +19,16 @@ $(STAMP): requirements.txt | $(BIN)/python
 	printf '%s\nimport site_package\n' "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/clinicalmetric_site.pth"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) static/vendor/leaflet/leaflet.js
+
+# Leaflet (the trial maps) from npm, installed by the build, never committed. Without
+# npm the pages keep their site lists and show no map.
+static/vendor/leaflet/leaflet.js: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		{ npm ci --no-audit --no-fund --silent && mkdir -p static/vendor/leaflet && \
+		cp -r node_modules/leaflet/dist/. static/vendor/leaflet/ && touch $@; } || \
+		echo "npm ci failed: no Leaflet, the trial pages show no map"; \
+	else echo "npm not found: no Leaflet, the trial pages show no map"; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

@@ -275,6 +275,10 @@ class Trial(Eligibility, models.Model):
             # status and/or phase filters: one index scan, also for the capped count
             models.Index(fields=["overall_status", "phase_label"], name="trials_status_phase_idx"),
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
+            # the Atom feeds of saved searches: last change first (trials/feeds.py)
+            models.Index(fields=["-last_changed", "nct_id"], name="trials_changed_idx"),
+            # the alert digests: trials first seen since the last digest
+            models.Index(fields=["first_seen"], name="trials_first_seen_idx"),
         ]
 
     def __str__(self) -> str:
@@ -667,4 +671,5 @@ class SyncLease(models.Model):
 
 
 # Defined beside, registered with this app when the models load.
+from trials.alerts.models import TrialAlert, TrialStatusChange  # noqa: E402, F401
 from trials.sites import TrialSite  # noqa: E402, F401

@@ -30,3 +30,15 @@ def _scheduled_run(**options) -> str:
     if run.status == TrialSyncRun.Status.FAILED:
         raise RuntimeError(run.summary())
     return run.summary()
+
+
+def send_trial_alerts() -> str:
+    """The daily "Send trial alerts" schedule: each confirmed e-mail alert gets the
+    trials matching its search that were added or changed status since its last digest."""
+    from trials.alerts.digest import send_digests
+
+    counts = send_digests()
+    return (
+        f"Sent {counts['sent']} digests; {counts['quiet']} alerts had nothing new; "
+        f"{counts['expired']} unconfirmed dropped."
+    )

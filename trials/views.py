@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
+from trials.maps import map_enabled, result_points, site_points
 from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
 
@@ -90,6 +91,7 @@ def trial_list(request):
         "querystring": query.urlencode(),
         "is_filtered": finder.is_filtered,
         "refreshed": last_success.finished if last_success else None,
+        "map_points": result_points(trials),
     }
     return render(request, "trials/trial_list.html", context)
 
@@ -106,5 +108,10 @@ def trial_detail(request, nct_id: str):
             return redirect("trials:detail", nct_id=target, permanent=True)
         raise Http404("No trial with this NCT ID")
     _attach_citations([trial])
-    context = {"trial": trial, "site_groups": sites_by_country(trial.sites.all())}
+    sites = list(trial.sites.all())
+    context = {
+        "trial": trial,
+        "site_groups": sites_by_country(sites),
+        "map_points": site_points(sites) if map_enabled() else [],
+    }
     return render(request, "trials/trial_detail.html", context)

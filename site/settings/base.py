@@ -335,6 +335,13 @@ CTGOV_BACKOFF_MAX = env_float("CTGOV_BACKOFF_MAX", 60.0)
 TRIALS_SYNC_LEASE_SECONDS = env_int("TRIALS_SYNC_LEASE_SECONDS", 60)
 # Mirror the whole registry (~600,000 studies): a "whole registry" source in every run.
 TRIALS_MIRROR_REGISTRY = env_bool("TRIALS_MIRROR_REGISTRY", False)
+# E-mail alerts of finder searches: subscriptions per address and per client, per hour.
+TRIALS_ALERTS_PER_ADDRESS_PER_HOUR = env_int("TRIALS_ALERTS_PER_ADDRESS_PER_HOUR", 3)
+TRIALS_ALERTS_PER_CLIENT_PER_HOUR = env_int("TRIALS_ALERTS_PER_CLIENT_PER_HOUR", 10)
+# Map tiles of the trial and finder pages (Leaflet), e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty = no map (the site list stays).
+TRIALS_MAP_TILE_URL = env_str("TRIALS_MAP_TILE_URL", "")
+TRIALS_MAP_ATTRIBUTION = env_str("TRIALS_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
 # /healthz answers 503 "degraded" when the worker's heartbeat is older than this.
 HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 300)

@@ -109,3 +109,17 @@ def trial_json_ld(trial) -> str:
 
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.inclusion_tag("trials/includes/site_map.html")
+def site_map(points, label="Map of the sites"):
+    """The Leaflet map of POINTS (trials.maps), or nothing when TRIALS_MAP_TILE_URL is
+    empty or no site has coordinates."""
+    from django.conf import settings
+
+    return {
+        "points": points,
+        "label": label,
+        "tile_url": settings.TRIALS_MAP_TILE_URL,
+        "attribution": settings.TRIALS_MAP_ATTRIBUTION,
+    }
