@@ -323,3 +323,76 @@ def _source_label(source: str) -> str:
     """``image:12`` -> "Image 12" (the flag's source in words)."""
     kind, _, number = source.partition(":")
     return f"{kind.capitalize()} {number}".strip()
+
+
+class StageQueueView(ReviewReportView):
+    """One stage's queue, for its group: pages waiting there, flagged if no one may approve."""
+
+    index_url_name = "insights_stage_queue"
+    header_icon = "tasks"
+    columns = [
+        TitleColumn("title", label="Page", get_url=_review_url),
+        Column("submitted_by", label="Submitted by"),
+        DateColumn("waiting_since", label="Waiting since"),
+        Column("days_waiting", label="Days waiting"),
+        Column("eligible_reviewers", label="Who may approve"),
+        Column("flag", label="Flag"),
+    ]
+    list_export = [
+        "title",
+        "submitted_by",
+        "waiting_since",
+        "days_waiting",
+        "eligible_reviewers",
+        "flag",
+    ]
+    export_headings = {column.name: column.label for column in columns}
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from insights.review.queues import may_open_stage_queue, stage_for_number
+
+        self.stage = stage_for_number(kwargs["number"])
+        if self.stage is None:
+            raise Http404("No such review stage.")
+        if not may_open_stage_queue(request.user, self.stage):
+            raise PermissionDenied
+        # ReviewReportView's check is for the all-stages reports: skip it.
+        return super(ReviewReportView, self).dispatch(request, *args, **kwargs)
+
+    @property
+    def page_title(self):
+        return f"Queue: {self.stage.task_name}"
+
+    @property
+    def help_text(self):
+        return (
+            f"Explainers waiting for “{self.stage.task_name}” (decided by "
+            f"{self.stage.group_name}), oldest first. A page is flagged when no member of the "
+            "group may approve it (separation of duties, or no linked Person): an editor "
+            "must add a reviewer to the group or link one to a Person."
+        )
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.stage.number])
+
+    def get_filename(self):
+        return f"queue-stage-{self.stage.number}-{timezone.localdate():%Y-%m-%d}"
+
+    def get_rows(self):
+        from insights.review.queues import stage_queue
+
+        return [
+            ReportRow(
+                entry.page,
+                {
+                    "submitted_by": entry.submitted_by,
+                    "waiting_since": entry.waiting_since,
+                    "days_waiting": entry.days_waiting,
+                    "eligible_reviewers": ", ".join(entry.eligible) or "No one",
+                    "flag": entry.flag_reason,
+                },
+            )
+            for entry in stage_queue(self.stage)
+        ]
