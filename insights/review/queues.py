@@ -59,7 +59,7 @@ class QueueEntry:
             return ""
         if not self.barred:
             return NO_MEMBER_REASON.format(group=self.stage.group_name)
-        return "No eligible reviewer: " + "; ".join(f"{name} {why}" for name, why in self.barred)
+        return "No eligible reviewer: " + " ".join(f"{name} {why}" for name, why in self.barred)
 
 
 def stage_for_number(number: int) -> stages.Stage | None:

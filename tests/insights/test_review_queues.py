@@ -130,7 +130,7 @@ def test_a_page_no_member_may_approve_is_flagged_with_each_reason(client, team, 
     assert rows["Nobody may approve"][4] == "No one"
     assert rows["Nobody may approve"][5] == (
         f"No eligible reviewer: {_name(team['medical'])} is credited as an author of this "
-        f"page, so may approve no stage of it.; {_name(team['medical2'])} has no linked Person."
+        f"page, so may approve no stage of it. {_name(team['medical2'])} has no linked Person."
     )
     # On the other page medical may approve (medical2 still has no Person).
     assert rows["Someone may approve"][4] == _name(team["medical"])
