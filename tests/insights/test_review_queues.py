@@ -90,8 +90,11 @@ def test_an_unknown_stage_is_a_404(client, team):
 def test_each_group_opens_its_stages_queue_from_the_reports_menu(client, team, role, numbers):
     client.force_login(team[role])
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    names = {1: "Primary research", 2: "Medical accuracy review", 3: "Registry verification"}
     for number in numbers:
-        assert client.get(queue_url(number)).status_code == 200
+        response = client.get(queue_url(number))
+        assert response.status_code == 200
+        assert f"Queue: {names[number]}" in response.content.decode()
         assert f'"url": "{queue_url(number)}"' in menu
 
 
