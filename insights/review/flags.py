@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trials.labels import PHASE, STATUS, label
+
 
 class RegistryCheckFlag(models.Model):
     """A published explainer that must be re-verified against the registry, and why."""
@@ -144,13 +146,19 @@ def on_trial_status_changed(
     if not nct_id:
         return 0
     new_status = new_status or getattr(trial, "overall_status", "")
+
+    # In the registry's words for readers ("Recruiting", "Phase 2"), never its enum values:
+    # the reason is shown as it is in the reports and the digest.
+    def phases(values):
+        return ", ".join(label(PHASE, value) for value in values) or "none"
+
     changes = []
     if old_status != new_status:
-        changes.append(f"status changed from {old_status or 'none'} to {new_status or 'none'}")
+        before = label(STATUS, old_status) or "none"
+        after = label(STATUS, new_status) or "none"
+        changes.append(f"status changed from {before} to {after}")
     if old_phases is not None and new_phases is not None and list(old_phases) != list(new_phases):
-        before = ", ".join(old_phases) or "none"
-        after = ", ".join(new_phases) or "none"
-        changes.append(f"phases changed from {before} to {after}")
+        changes.append(f"phases changed from {phases(old_phases)} to {phases(new_phases)}")
     if not changes:
         changes.append("registry entry changed")
     reason = "Registry " + " and ".join(changes) + "."

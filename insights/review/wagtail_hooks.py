@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from insights.review import reports, screen
+from insights.review import reports, screen, stages
 from insights.review.screen.cancel import confirm_cancelling
 from insights.review.screen.editor import warn_reviewer_in_editor
 from insights.review.screen.feedback import label_resubmission, show_changes_requested
@@ -67,6 +67,11 @@ def register_review_report_urls():
             name="insights_registry_checks",
         ),
         path("reports/re-reviews/", reports.ReReviewsView.as_view(), name="insights_re_reviews"),
+        path(
+            "reports/review-queue/stage-<int:number>/",
+            reports.StageQueueView.as_view(),
+            name="insights_stage_queue",
+        ),
         path("review/<int:page_id>/", screen.ReviewScreenView.as_view(), name="insights_review"),
         path(
             "review/<int:page_id>/refresh/",
@@ -112,6 +117,34 @@ def register_registry_checks_menu_item():
         icon_name="warning",
         order=52,
     )
+
+
+class StageQueueMenuItem(reports.ReviewReportMenuItem):
+    """ "Queue: <stage>" in the Reports menu, for the stage's group and the report viewers."""
+
+    def __init__(self, stage, **kwargs):
+        self.stage = stage
+        super().__init__(
+            f"Queue: {stage.task_name}",
+            reverse("insights_stage_queue", args=[stage.number]),
+            name=f"stage-queue-{stage.number}",
+            icon_name="tasks",
+            order=54 + stage.number,
+            **kwargs,
+        )
+
+    def is_shown(self, request):
+        from insights.review.queues import may_open_stage_queue
+
+        return may_open_stage_queue(request.user, self.stage)
+
+
+def _register_stage_queue_menu_item(stage):
+    hooks.register("register_reports_menu_item", lambda: StageQueueMenuItem(stage))
+
+
+for _stage in stages.STAGES:
+    _register_stage_queue_menu_item(_stage)
 
 
 # Names on_action takes positionally: passed again as keywords they raise a TypeError.

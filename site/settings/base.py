@@ -348,6 +348,8 @@ HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 300)
 
 # Editorial review
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 90)
+# The weekly digest to Editors lists pages waiting at their stage longer than this.
+REVIEW_OVERDUE_DAYS = env_int("REVIEW_OVERDUE_DAYS", 7)
 
 # django-q2: the ORM broker needs no extra server; set Q_REDIS_URL to use Redis.
 Q_CLUSTER = {
