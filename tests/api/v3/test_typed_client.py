@@ -8,9 +8,13 @@ a page of trials and more with ``client/src/fetch-samples.ts`` into typed consta
 type-checks them; then checks that a response the document does not describe fails.
 """
 
+import fcntl
+import json
+import os
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 
 import pytest
 
@@ -34,11 +38,23 @@ def run(*cmd, check=True, timeout=300):
     return result
 
 
+@contextmanager
+def client_lock():
+    """One process at a time installs and generates in client/ (xdist workers share it)."""
+    with open(CLIENT / ".test.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def installed():
     # npm ci: exactly the locked versions, from the npm registry.
-    run(NPM, "ci", "--no-audit", "--no-fund", timeout=600)
-    run(NPX, "tsc", "-p", "tsconfig.fetch.json")
+    with client_lock():
+        run(NPM, "ci", "--no-audit", "--no-fund", timeout=600)
+        run(NPX, "tsc", "-p", "tsconfig.fetch.json")
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +70,18 @@ def demo_server(scratch_db_env, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def samples(installed, demo_server):
-    run(NPX, "openapi-typescript", f"{demo_server}/api/v3/openapi.json", "-o", "generated/api.d.ts")
-    run("node", "build/fetch-samples.js", demo_server)
-    path = CLIENT / "generated" / "samples.ts"
-    original = path.read_text()
+    with client_lock():
+        run(
+            NPX,
+            "openapi-typescript",
+            f"{demo_server}/api/v3/openapi.json",
+            "-o",
+            "generated/api.d.ts",
+        )
+        run("node", "build/fetch-samples.js", demo_server)
+        path = CLIENT / "generated" / "samples.ts"
+        original = path.read_text()
     yield path, original
-    path.write_text(original)
 
 
 def test_real_responses_type_check_against_the_generated_types(samples):
@@ -87,10 +109,25 @@ def test_real_responses_type_check_against_the_generated_types(samples):
 )
 def test_a_response_the_document_does_not_describe_fails_the_check(samples, lie, error):
     path, original = samples
-    path.write_text(lie(original))
+    lied = lie(original)
+    assert lied != original, "the sample no longer holds what this case changes"
+    # The lie goes into a file of its own beside the types: nothing shared is changed.
+    name = f"lie-{os.getpid()}-{abs(hash(error))}"
+    lie_path = path.with_name(f"{name}.ts")
+    config = CLIENT / f"tsconfig.{name}.json"
+    lie_path.write_text(lied)
+    config.write_text(
+        json.dumps(
+            {
+                "extends": "./tsconfig.json",
+                "include": ["generated/api.d.ts", f"generated/{name}.ts"],
+            }
+        )
+    )
     try:
-        result = run(NPX, "tsc", "--noEmit", "-p", "tsconfig.json", check=False)
+        result = run(NPX, "tsc", "--noEmit", "-p", config.name, check=False)
     finally:
-        path.write_text(original)
+        lie_path.unlink()
+        config.unlink()
     assert result.returncode != 0
     assert error in result.stdout
