@@ -130,8 +130,9 @@ def live_authors(page) -> list:
     return [link.person for link in page.authors.all() if link.person.live]
 
 
-def trial_summary(nct_id: str, trial, context) -> dict:
-    """What a front-end shows for a cited trial; registry fields are null if not synced."""
+def trial_facts(nct_id: str, trial, detail_url_of) -> dict:
+    """What a front-end shows for a cited trial (API v2 and v3); registry fields are null
+    if not synced. DETAIL_URL_OF(pk) gives the trial's detail URL in the calling API."""
     data = {
         "nct_id": nct_id,
         "registry_url": registry_url(nct_id),
@@ -154,11 +155,18 @@ def trial_summary(nct_id: str, trial, context) -> dict:
             last_update_posted=(
                 trial.last_update_posted.isoformat() if trial.last_update_posted else None
             ),
-            detail_url=get_object_detail_url(
-                context["router"], context["request"], Trial, trial.pk
-            ),
+            detail_url=detail_url_of(trial.pk),
         )
     return data
+
+
+def trial_summary(nct_id: str, trial, context) -> dict:
+    """A cited trial in API v2."""
+    return trial_facts(
+        nct_id,
+        trial,
+        lambda pk: get_object_detail_url(context["router"], context["request"], Trial, pk),
+    )
 
 
 class PageField(Field):

@@ -18,10 +18,10 @@ from insights.api.fields import (
     live_authors,
     page_review,
     page_trials,
+    trial_facts,
 )
 from people.api import image_representation
 from people.api_v3 import Image, PersonFace, person_face
-from trials.models import registry_url
 
 from .blocks import BodyBlock, TrialSummary
 
@@ -124,32 +124,8 @@ class ExplainerDetail(Explainer):
 
 
 def trial_summary(nct_id: str, trial, request) -> dict:
-    """A cited or listed trial; registry fields are null if the trial is not synced."""
-    data = {
-        "nct_id": nct_id,
-        "registry_url": registry_url(nct_id),
-        "in_registry": trial is not None,
-        "title": None,
-        "status": None,
-        "status_label": None,
-        "phases": [],
-        "phase_labels": [],
-        "last_update_posted": None,
-        "detail_url": None,
-    }
-    if trial is not None:
-        data.update(
-            title=trial.brief_title,
-            status=trial.overall_status,
-            status_label=trial.status_label,
-            phases=list(trial.phases or []),
-            phase_labels=trial.phase_labels,
-            last_update_posted=(
-                trial.last_update_posted.isoformat() if trial.last_update_posted else None
-            ),
-            detail_url=detail_url(request, "trials_detail", trial.pk),
-        )
-    return data
+    """A cited or listed trial in API v3 (the same facts as v2: ``trial_facts``)."""
+    return trial_facts(nct_id, trial, lambda pk: detail_url(request, "trials_detail", pk))
 
 
 def reviewer_data(reviewer, request) -> dict | None:
