@@ -6,7 +6,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tests import reference_records as reference
-from tests.processes import manage, process_env
+from tests.processes import ScratchDatabases
 
 # In CI, Hypothesis explores the same examples every run: a red build is reproducible and
 # never depends on the draw (locally it keeps searching for new failures).
@@ -28,18 +28,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def scratch_db_env(tmp_path_factory):
-    """Environment for child processes: a freshly migrated SQLite file of their own.
+def scratch_databases(tmp_path_factory, worker_id) -> ScratchDatabases:
+    """Templates for child processes' databases, shared by the xdist workers of a run."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist every worker's base sits in the run's own directory; alone, the base is it.
+    root = base.parent if worker_id != "master" else base
+    return ScratchDatabases(root)
 
-    Child processes cannot see the test database's transaction, so they get a
-    database of their own, migrated by a real ``manage.py migrate``.
-    """
-    db_path = tmp_path_factory.mktemp("scratch") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db_path}")
-    result = manage("migrate", "--no-input", env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
-    env["SCRATCH_DB_PATH"] = str(db_path)
-    return env
+
+@pytest.fixture(scope="session")
+def scratch_db_env(scratch_databases, tmp_path_factory):
+    """Environment for child processes: a freshly migrated SQLite file of their own."""
+    path = tmp_path_factory.mktemp("scratch") / "db.sqlite3"
+    return scratch_databases.copy("migrated", path)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,10 @@
 """Start real processes (manage.py, gunicorn, qcluster) against a scratch database."""
 
+import fcntl
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A Redis database of the tests' own, never the application's default 0.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PYTHON = sys.executable
+# The demo accounts' password in the ``demo`` template (accounts.demo's default).
+DEMO_PASSWORD = "demo-lamp-river-42"
 BIN = Path(PYTHON).parent
 
 
@@ -99,3 +103,50 @@ def gunicorn(env: dict):
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/healthz", proc)
         yield base
+
+
+class ScratchDatabases:
+    """SQLite files for child processes, copied from templates built once per test run.
+
+    Child processes cannot see the test database's transaction, so each gets a database
+    of its own. A real ``manage.py migrate`` (and ``load_demo_content``) costs tens of
+    seconds; it runs once per template and run, whichever xdist worker asks first (the
+    others wait on a file lock), and every user gets a copy in milliseconds.
+    Templates: ``migrated`` (every migration applied) and ``demo`` (plus the demo content,
+    accounts with the default demo password).
+    """
+
+    BUILDS = {
+        "migrated": (("migrate", "--no-input"),),
+        "demo": (("migrate", "--no-input"), ("load_demo_content",)),
+    }
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def template(self, name: str) -> Path:
+        path = self.root / f"{name}.sqlite3"
+        with open(self.root / "templates.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                building = path.with_suffix(".building")
+                building.unlink(missing_ok=True)
+                env = process_env(DATABASE_URL=f"sqlite:///{building}")
+                env.pop("DEMO_PASSWORD", None)
+                for command in self.BUILDS[name]:
+                    result = manage(*command, env=env, timeout=600)
+                    assert result.returncode == 0, result.stdout + result.stderr
+                building.rename(path)
+        return path
+
+    def copy(self, name: str, dest: Path, **overrides: str) -> dict:
+        """A copy of template NAME at DEST; the environment of a child process using it."""
+        source, target = sqlite3.connect(self.template(name)), sqlite3.connect(dest)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        env = process_env(DATABASE_URL=f"sqlite:///{dest}", **overrides)
+        env["SCRATCH_DB_PATH"] = str(dest)
+        return env

@@ -6,7 +6,7 @@ import time
 import pytest
 from django_otp.oath import TOTP
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import gunicorn, manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,12 +19,11 @@ user.groups.add(Group.objects.get(name="Medical reviewers"))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(scratch_databases, tmp_path_factory):
     db = tmp_path_factory.mktemp("two_factor_browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db}", REQUIRE_2FA="true")
-    for command in (("migrate", "--no-input"), ("shell", "-c", SEED)):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stderr
+    env = scratch_databases.copy("migrated", db, REQUIRE_2FA="true")
+    result = manage("shell", "-c", SEED, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
     with gunicorn(env) as base:
         yield base
 

@@ -7,7 +7,7 @@ real ``manage.py`` commands (the test database's transaction is invisible to it)
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import gunicorn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,12 +15,8 @@ EXPLAINER = "/insights/car-t-cell-therapy/"
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db_path}")
-    for command in (["migrate", "--no-input"], ["load_demo_content"]):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
+def site_url(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy("demo", tmp_path_factory.mktemp("browser") / "db.sqlite3")
     with gunicorn(env) as base:
         yield base
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.processes import PROJECT_ROOT, gunicorn, manage, process_env
+from tests.processes import PROJECT_ROOT, gunicorn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,12 +47,8 @@ VALIDATED = [
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("public-browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db_path}")
-    for command in (["migrate", "--no-input"], ["load_demo_content"]):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
+def site_url(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy("demo", tmp_path_factory.mktemp("public-browser") / "db.sqlite3")
     with gunicorn(env) as base:
         yield base
 

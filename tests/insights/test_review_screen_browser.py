@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import PYTHON, gunicorn, manage, process_env, running
+from tests.processes import DEMO_PASSWORD, PYTHON, gunicorn, manage, running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "browser-review-screen"
+PASSWORD = DEMO_PASSWORD  # the demo template's accounts
 TITLE = "Browser review: radioligand therapy"
 NCT = "NCT99000001"  # one of our example records, served by the fake registry
 SHOTS = Path("/work/notes/shots")
@@ -70,22 +70,20 @@ print(json.dumps({{"page_id": page.pk, "link": link}}))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(scratch_databases, tmp_path_factory):
     from tests.trials.fake_registry import FakeRegistry, StudyStore, served_studies
 
     registry = FakeRegistry(StudyStore(served_studies())).start()
-    db = tmp_path_factory.mktemp("review_screen_browser") / "db.sqlite3"
-    env = process_env(
-        DATABASE_URL=f"sqlite:///{db}",
-        DEMO_PASSWORD=PASSWORD,
+    env = scratch_databases.copy(
+        "demo",
+        tmp_path_factory.mktemp("review_screen_browser") / "db.sqlite3",
         CTGOV_API_URL=registry.url,
         CTGOV_REQUESTS_PER_SECOND="0",
         CTGOV_MAX_RETRIES="0",
         Q_POLL="0.2",
     )
-    for command in (("migrate", "--no-input"), ("load_demo_content",), ("shell", "-c", SEED)):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stderr
+    result = manage("shell", "-c", SEED, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
     seeded = json.loads(result.stdout.strip().splitlines()[-1])
     with gunicorn(env) as base, running([PYTHON, "manage.py", "qcluster"], env):
         # The e-mail names the configured admin host; the test server has its own port.

@@ -8,11 +8,11 @@ from the page editor's action menu; the published page then shows the review rec
 
 import pytest
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import DEMO_PASSWORD, gunicorn, manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "browser-review-demo"
+PASSWORD = DEMO_PASSWORD  # the demo template's accounts
 TITLE = "Browser walk: radioligand therapy"
 SLUG = "browser-walk-radioligand-therapy"
 NCT = "NCT05000001"
@@ -42,12 +42,10 @@ print(page.pk)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("review_browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db}", DEMO_PASSWORD=PASSWORD)
-    for command in (("migrate", "--no-input"), ("load_demo_content",), ("shell", "-c", SEED)):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stderr
+def site(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy("demo", tmp_path_factory.mktemp("review_browser") / "db.sqlite3")
+    result = manage("shell", "-c", SEED, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
     page_id = int(result.stdout.strip().splitlines()[-1])
     with gunicorn(env) as base:
         yield base, page_id

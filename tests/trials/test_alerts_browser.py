@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import gunicorn
 
 from .test_finder_browser import serious_violations
 
@@ -24,12 +24,9 @@ SEARCH = (
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
+def site_url(scratch_databases, tmp_path_factory):
     db_path = tmp_path_factory.mktemp("alerts-browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db_path}", TRIALS_MAP_TILE_URL=TILES)
-    for command in (["migrate", "--no-input"], ["load_demo_content"]):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
+    env = scratch_databases.copy("demo", db_path, TRIALS_MAP_TILE_URL=TILES)
     with gunicorn(env) as base:
         yield base
 

@@ -173,13 +173,8 @@ def test_schedule_migration_is_idempotent():
 
 
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trials-scratch") / "migrated.sqlite3"
-    result = manage(
-        "migrate", "--no-input", env=process_env(DATABASE_URL=f"sqlite:///{path}"), timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    return path
+def migrated_db(scratch_databases):
+    return scratch_databases.template("migrated")
 
 
 @pytest.fixture

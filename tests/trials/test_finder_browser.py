@@ -5,7 +5,7 @@ sites. gunicorn serves a scratch SQLite database loaded with the demo content.""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import gunicorn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -13,12 +13,8 @@ EXPLAINER = "/insights/car-t-cell-therapy/"
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("finder-browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db_path}")
-    for command in (["migrate", "--no-input"], ["load_demo_content"]):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
+def site_url(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy("demo", tmp_path_factory.mktemp("finder-browser") / "db.sqlite3")
     with gunicorn(env) as base:
         yield base
 

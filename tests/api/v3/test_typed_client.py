@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.processes import PROJECT_ROOT, gunicorn, manage
+from tests.processes import PROJECT_ROOT, gunicorn
 
 # One worker runs the module: npm ci and the generated files are shared (tests/ run with
 # --dist loadgroup).
@@ -58,12 +58,8 @@ def installed():
 
 
 @pytest.fixture(scope="module")
-def demo_server(scratch_db_env, tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("typed-client") / "db.sqlite3"
-    shutil.copy(scratch_db_env["SCRATCH_DB_PATH"], db_path)
-    env = {**scratch_db_env, "DATABASE_URL": f"sqlite:///{db_path}", "SCRATCH_DB_PATH": ""}
-    result = manage("load_demo_content", env=env, timeout=600)
-    assert result.returncode == 0, result.stderr
+def demo_server(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy("demo", tmp_path_factory.mktemp("typed-client") / "db.sqlite3")
     with gunicorn(env) as base:
         yield base
 
