@@ -2,19 +2,10 @@
 
 from django.db import migrations
 
-FUNC = "home.tasks.worker_heartbeat"
+from site.schedules import ScheduleMigration
 
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name="Worker heartbeat",
-        defaults={"func": FUNC, "schedule_type": "I", "minutes": 1, "repeats": -1},
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="Worker heartbeat").delete()
+SCHEDULE = ScheduleMigration("Worker heartbeat", "home.tasks.worker_heartbeat", "I", minutes=1)
+create_schedule, remove_schedule = SCHEDULE.create_schedule, SCHEDULE.remove_schedule
 
 
 class Migration(migrations.Migration):
@@ -22,4 +13,4 @@ class Migration(migrations.Migration):
         ("home", "0002_create_homepage"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [SCHEDULE.operation()]

@@ -1,33 +1,11 @@
 """Schedule the daily registry sync ("Refresh trials") in django-q2; idempotent."""
 
-from datetime import UTC, datetime, time, timedelta
-
 from django.db import migrations
 
-NAME = "Refresh trials"
-FUNC = "trials.tasks.refresh_trials"
+from site.schedules import ScheduleMigration
 
-
-def next_03_utc():
-    now = datetime.now(UTC)
-    run_at = datetime.combine(now.date(), time(3, 0), tzinfo=UTC)
-    return run_at if run_at > now else run_at + timedelta(days=1)
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    # Keep an existing schedule's timing (an operator may have moved it); fix the rest.
-    schedule, created = Schedule.objects.get_or_create(
-        name=NAME,
-        defaults={"func": FUNC, "schedule_type": "D", "repeats": -1, "next_run": next_03_utc()},
-    )
-    if not created and (schedule.func, schedule.schedule_type) != (FUNC, "D"):
-        schedule.func, schedule.schedule_type, schedule.repeats = FUNC, "D", -1
-        schedule.save(update_fields=["func", "schedule_type", "repeats"])
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
+SCHEDULE = ScheduleMigration("Refresh trials", "trials.tasks.refresh_trials", "D", hour=3)
+create_schedule, remove_schedule = SCHEDULE.create_schedule, SCHEDULE.remove_schedule
 
 
 class Migration(migrations.Migration):
@@ -35,4 +13,4 @@ class Migration(migrations.Migration):
         ("trials", "0002_registry_sync"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [SCHEDULE.operation()]
