@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.log_actions import log
@@ -158,26 +159,34 @@ def _display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def restart_review_after_edit(sender, instance, update_fields=None, **kwargs):
-    """``post_save`` receiver for explainers: react to ``save_revision``.
+def restart_review_on_new_revision(sender, instance, created=False, raw=False, **kwargs):
+    """``post_save`` receiver for revisions: a new revision of an explainer in review.
 
-    ``save_revision`` ends by saving the page with ``latest_revision`` in
-    ``update_fields``; by then the new revision is the page's latest.
+    The restart follows revision creation itself, on every path that creates one (the
+    editor, autosave, API v3, revert, the shell): a page save that only moves
+    ``latest_revision`` creates no version and restarts nothing, and a reused reviewed
+    revision (no edit) never gets here.
     """
-    if not update_fields or "latest_revision" not in update_fields:
+    if not created or raw:
         return
+    from insights.models import ExplainerPage
     from insights.review.tasks import ReviewStage, ReviewTaskState
 
+    if instance.content_type_id != ContentType.objects.get_for_model(ExplainerPage).pk:
+        return
     workflow_state = (
-        WorkflowState.objects.for_instance(instance)
-        .filter(status=WorkflowState.STATUS_IN_PROGRESS)
+        WorkflowState.objects.filter(
+            base_content_type_id=instance.base_content_type_id,
+            object_id=str(instance.object_id),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        )
         .select_related("current_task_state")
         .first()
     )
     if workflow_state is None or workflow_state.current_task_state is None:
         return
     current = workflow_state.current_task_state
-    new_revision_id = instance.latest_revision_id
+    revision, new_revision_id = instance, instance.pk
     if current.revision_id == new_revision_id:
         return
     if not isinstance(current.task.specific, ReviewStage):
@@ -195,8 +204,13 @@ def restart_review_after_edit(sender, instance, update_fields=None, **kwargs):
         ReviewTaskState.objects.filter(pk=current.pk).update(revision_id=new_revision_id)
         return
 
-    revision = instance.latest_revision
     editor = revision.user
+    # The next stage starts on the page's latest revision, which must be this one
+    # (save_revision points the page at it right after creating it).
+    page = ExplainerPage.objects.get(pk=instance.object_id)
+    if page.latest_revision_id != revision.pk:
+        page.latest_revision = revision
+        ExplainerPage.objects.filter(pk=page.pk).update(latest_revision=revision)
     approved = ", ".join(
         f"“{a.task.name}” (approved by {_display_name(a.finished_by)})" for a in approvals
     )
@@ -207,7 +221,7 @@ def restart_review_after_edit(sender, instance, update_fields=None, **kwargs):
         workflow_state.refresh_from_db()
         restarted_at = workflow_state.current_task_state.task.name
         log(
-            instance=instance,
+            instance=page,
             action="insights.review.restart",
             user=editor,
             revision=revision,

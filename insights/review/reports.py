@@ -96,11 +96,12 @@ class ReviewReportView(ReportView):
     paginate_by = 50
     help_text = ""
     export_filename = "review-report"
-    # The table's column names are the export's headings (set per report).
-    export_headings: dict = {}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # The export has the table's columns, under the table's headings.
+        self.list_export = [column.name for column in self.columns]
+        self.export_headings = {column.name: column.label for column in self.columns}
         self.custom_value_preprocess = {
             **self.custom_value_preprocess,
             dt.datetime: {
@@ -142,15 +143,6 @@ class ReviewQueueView(ReviewReportView):
         Column("days_waiting", label="Days waiting"),
         Column("days_in_review", label="Days in review"),
     ]
-    list_export = [
-        "stage",
-        "title",
-        "submitted_by",
-        "waiting_since",
-        "days_waiting",
-        "days_in_review",
-    ]
-    export_headings = {column.name: column.label for column in columns}
 
     def get_rows(self):
         from insights.models import ExplainerPage
@@ -205,8 +197,6 @@ class OverdueReviewsView(ReviewReportView):
         Column("next_review_due", label="Next review due"),
         Column("days_overdue", label="Days overdue"),
     ]
-    list_export = ["title", "last_reviewed", "next_review_due", "days_overdue"]
-    export_headings = {column.name: column.label for column in columns}
 
     @property
     def help_text(self):
@@ -266,8 +256,6 @@ class RegistryChecksView(ReviewReportView):
         Column("why", label="Why"),
         DateColumn("flagged", label="Flagged"),
     ]
-    list_export = ["title", "trial", "why", "flagged"]
-    export_headings = {column.name: column.label for column in columns}
 
     def get_rows(self):
         from insights.review.flags import RegistryCheckFlag
@@ -299,8 +287,6 @@ class ReReviewsView(ReviewReportView):
         Column("why", label="Why"),
         DateColumn("flagged", label="Flagged"),
     ]
-    list_export = ["title", "what_changed", "why", "flagged"]
-    export_headings = {column.name: column.label for column in columns}
 
     def get_rows(self):
         from insights.review.flags import ReReviewFlag
@@ -338,15 +324,6 @@ class StageQueueView(ReviewReportView):
         Column("eligible_reviewers", label="Who may approve"),
         Column("flag", label="Flag"),
     ]
-    list_export = [
-        "title",
-        "submitted_by",
-        "waiting_since",
-        "days_waiting",
-        "eligible_reviewers",
-        "flag",
-    ]
-    export_headings = {column.name: column.label for column in columns}
 
     def dispatch(self, request, *args, **kwargs):
         from django.http import Http404

@@ -13,7 +13,7 @@ def connect_review_signals() -> None:
     from insights.review import wagtail_hooks  # noqa: F401  (admin hooks register on import)
     from insights.review.editing import (
         refuse_overwriting_approved_revision,
-        restart_review_after_edit,
+        restart_review_on_new_revision,
     )
     from insights.review.media import flag_pages_using_changed_media
     from insights.review.notifications import stage_started
@@ -22,7 +22,7 @@ def connect_review_signals() -> None:
     from insights.review.tasks import ReviewTaskState
 
     post_save.connect(
-        restart_review_after_edit, sender=ExplainerPage, dispatch_uid="insights_review_restart"
+        restart_review_on_new_revision, sender=Revision, dispatch_uid="insights_review_restart"
     )
     pre_save.connect(
         refuse_overwriting_approved_revision,

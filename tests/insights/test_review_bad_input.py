@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, TaskState
 
 from insights.review.tasks import ReviewRefused
@@ -92,13 +93,19 @@ def test_approve_when_the_step_does_not_review_the_latest_revision(team):
     page = make_explainer(team["writer"])
     submit(page, team["writer"])
     state = open_state(page)
-    # A revision written behind the editor's back (no save_revision, so no restart).
-    newer = Revision.objects.create(
-        content_object=reload(page),
-        base_content_type=reload(page).get_base_content_type(),
-        user=team["writer"],
-        content=reload(page).serializable_data(),
-        object_str="x",
+    # A revision written behind every signal's back (bulk_create sends no post_save, so
+    # the review does not follow it): the decision's own guard must still refuse.
+    (newer,) = Revision.objects.bulk_create(
+        [
+            Revision(
+                content_object=reload(page),
+                base_content_type=reload(page).get_base_content_type(),
+                user=team["writer"],
+                content=reload(page).serializable_data(),
+                object_str="x",
+                created_at=timezone.now(),
+            )
+        ]
     )
     type(page).objects.filter(pk=page.pk).update(latest_revision=newer)
     with pytest.raises(ReviewRefused, match="edited after this step started"):

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core import mail
-from wagtail.models import PageLogEntry, WorkflowState
+from wagtail.models import PageLogEntry, Revision, WorkflowState
 
 from insights.review_record import review_record_for
 from tests.insights import review_support
@@ -178,3 +178,41 @@ def test_edit_at_stage_1_before_any_approval_keeps_stage_1_on_the_new_revision(t
     assert state.pk == first.pk  # same stage, no restart and no new e-mails
     assert state.revision_id == reload(page).latest_revision_id
     assert not PageLogEntry.objects.filter(page=page, action="insights.review.restart").exists()
+
+
+def test_the_restart_follows_revision_creation_not_a_page_save_naming_latest_revision(team):
+    page = make_explainer(team["writer"])
+    earlier = reload(page).latest_revision
+    review_support.save_edit(page, team["writer"])
+    advance_to_stage(page, 3, team)  # stages 1 and 2 approved the revision under review
+    under_review = open_state(page)
+    assert earlier.pk != under_review.revision_id
+
+    # A data fix pointing latest_revision elsewhere creates no version: nothing restarts.
+    page = reload(page)
+    page.latest_revision = earlier
+    page.save(update_fields=["latest_revision"], clean=False)
+    assert open_state(page).pk == under_review.pk
+    assert stage_names(page) == "Registry verification"
+    assert not PageLogEntry.objects.filter(page=page, action="insights.review.restart").exists()
+
+
+def test_a_revision_created_outside_the_editor_restarts_the_review_on_it(team):
+    page = make_explainer(team["writer"])
+    advance_to_stage(page, 3, team)
+    page = reload(page)
+    draft = page.get_latest_revision_as_object()
+    draft.subtitle = "Changed by an import script"
+    # What an import or a shell session may do: create the revision row directly.
+    revision = Revision.objects.create(
+        content_object=page,
+        base_content_type=page.get_base_content_type(),
+        user=team["verifier"],
+        content=draft.serializable_data(),
+        object_str=str(draft),
+    )
+    assert stage_names(page) == "Primary research"
+    assert open_state(page).revision_id == revision.pk
+    assert reload(page).latest_revision_id == revision.pk
+    entry = PageLogEntry.objects.get(page=page, action="insights.review.restart")
+    assert entry.revision_id == revision.pk
