@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -268,33 +269,47 @@ def _lease_expiry(env):
     return datetime.fromisoformat(expires).replace(tzinfo=UTC)
 
 
-@pytest.mark.slow
-def test_a_stalled_request_keeps_the_lease_while_its_worker_lives(registry, scratch_env):
-    """The heartbeat renews the lease off the page loop: a registry request that hangs
-    for three lease periods does not let a second worker in."""
-    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "2", "CTGOV_TIMEOUT_READ": "120"}
+@contextmanager
+def stalled_worker(registry, scratch_env, lease_seconds):
+    """A real ``sync_trials`` process holding a short lease while its only registry
+    request hangs (until the yielded event is set, or 90 s). Yields the process, its
+    environment and the event; the process is gone afterwards."""
+    env = {
+        **scratch_env,
+        "TRIALS_SYNC_LEASE_SECONDS": str(lease_seconds),
+        "CTGOV_TIMEOUT_READ": "120",
+    }
     release = threading.Event()
     registry.add_fault(Fault.stall(90.0, release=release))
-    first = subprocess.Popen(
+    worker = subprocess.Popen(
         [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
         cwd=PROJECT_ROOT,
-        env=lease_env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        _wait_for_holder(lease_env, first)
+        _wait_for_holder(env, worker)
+        yield worker, env, release
+    finally:
+        release.set()
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.mark.slow
+def test_a_stalled_request_keeps_the_lease_while_its_worker_lives(registry, scratch_env):
+    """The heartbeat renews the lease off the page loop: a registry request that hangs
+    for three lease periods does not let a second worker in."""
+    with stalled_worker(registry, scratch_env, lease_seconds=2) as (first, lease_env, release):
         taken_at = _lease_expiry(lease_env)
         time.sleep(6)  # three lease periods, the first worker still waiting on the registry
         assert _lease_expiry(lease_env) > taken_at + timedelta(seconds=3)
         second = manage("sync_trials", "--no-progress", "--ids", "NCT99000009", env=lease_env)
         release.set()
         _, err = first.communicate(timeout=120)
-    finally:
-        release.set()
-        if first.poll() is None:
-            first.kill()
     assert second.returncode == 1
     assert "Another registry sync is running" in second.stderr
     assert first.returncode == 0, err
@@ -304,25 +319,11 @@ def test_a_stalled_request_keeps_the_lease_while_its_worker_lives(registry, scra
 def test_a_killed_worker_is_taken_over_once_its_short_lease_lapses(registry, scratch_env):
     """SIGKILL leaves no chance to release: the lease stops moving, lapses within one
     period, and the next run takes over and closes the dead run."""
-    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "3", "CTGOV_TIMEOUT_READ": "120"}
-    release = threading.Event()
-    registry.add_fault(Fault.stall(90.0, release=release))
-    first = subprocess.Popen(
-        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
-        cwd=PROJECT_ROOT,
-        env=lease_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        _wait_for_holder(lease_env, first)
+    with stalled_worker(registry, scratch_env, lease_seconds=3) as (first, lease_env, _):
         time.sleep(1)  # a beat or more
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
         killed_at = datetime.now(UTC)
-    finally:
-        release.set()
     assert _lease_expiry(lease_env) <= killed_at + timedelta(seconds=3)
     time.sleep(max(0.0, (_lease_expiry(lease_env) - datetime.now(UTC)).total_seconds()) + 0.2)
     second = manage("sync_trials", "--no-progress", "--ids", "NCT99000009", env=lease_env)
@@ -347,19 +348,7 @@ def test_the_default_lease_lets_a_dead_worker_be_taken_over_within_two_minutes(s
 def test_a_worker_whose_lease_was_taken_stops_without_writing(registry, scratch_env):
     """Someone else holds the lease when the stalled request returns: the worker stops,
     stores nothing and leaves the other holder's lease alone."""
-    lease_env = {**scratch_env, "TRIALS_SYNC_LEASE_SECONDS": "2", "CTGOV_TIMEOUT_READ": "120"}
-    release = threading.Event()
-    registry.add_fault(Fault.stall(90.0, release=release))
-    first = subprocess.Popen(
-        [PYTHON, "manage.py", "sync_trials", "--no-progress", "--ids", "NCT99000009"],
-        cwd=PROJECT_ROOT,
-        env=lease_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        _wait_for_holder(lease_env, first)
+    with stalled_worker(registry, scratch_env, lease_seconds=2) as (first, lease_env, release):
         with sqlite3.connect(lease_env["SCRATCH_DB"], timeout=20) as db:
             db.execute(
                 "UPDATE trials_synclease SET holder = 'thief', expires = ?",
@@ -368,10 +357,6 @@ def test_a_worker_whose_lease_was_taken_stops_without_writing(registry, scratch_
         time.sleep(1)  # beats find the lease taken
         release.set()
         _, err = first.communicate(timeout=120)
-    finally:
-        release.set()
-        if first.poll() is None:
-            first.kill()
     assert first.returncode == 1
     assert "no longer held" in err
     assert scratch_query(lease_env, "SELECT holder FROM trials_synclease") == [("thief",)]
