@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
+from trials.filters.facets import LIVE_LIMIT
 from trials.maps import map_enabled, result_points, site_points
 from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
@@ -79,6 +80,7 @@ def trial_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     last_success = TrialSyncRun.last_success()
+    facets = finder.facets()
     context = {
         "form": finder.form,
         "page_obj": page_obj,
@@ -86,8 +88,12 @@ def trial_list(request):
         "trials": trials,
         "facets": [
             {"name": name, "heading": heading, "items": items}
-            for (name, heading), items in zip(FACET_HEADINGS, finder.facets().values(), strict=True)
+            for (name, heading), items in zip(FACET_HEADINGS, facets.values(), strict=True)
         ],
+        # counts that are lower bounds say so (the first LIVE_LIMIT matches were counted)
+        "facets_at_least": LIVE_LIMIT
+        if any(item["at_least"] for items in facets.values() for item in items)
+        else None,
         "querystring": query.urlencode(),
         "is_filtered": finder.is_filtered,
         "refreshed": last_success.finished if last_success else None,
