@@ -24,11 +24,13 @@ from trials import facet_counts, labels
 from trials.models import Trial
 
 COUNTRY_FACET_SIZE = 20
-LIVE_LIMIT = 5_000
+# as the listing's capped count: "More than 1,000 trials", counts among the first 1,000
+LIVE_LIMIT = 1_000
 GENERATION_KEY = "trials:facets:generation"
 CACHE_SECONDS = 24 * 3600  # a daily sync replaces the generation anyway
 STRUCTURED = frozenset({"status", "phase", "age", "sex", "healthy_volunteers", "country"})
 FACETS = ("status", "phase", "country")
+NAMES = {"status": labels.STATUS, "phase": labels.PHASE, "country": None}
 
 
 def forget() -> None:
@@ -127,53 +129,63 @@ def _from_counts(finder, rows) -> dict[str, list[dict]]:
 
 
 # -- live, bounded ------------------------------------------------------------------------
-def _bounded(finder, without: str, column: str):
-    """(SQL, params) of COLUMN for at most LIVE_LIMIT + 1 trials of the facet's set."""
+COLUMNS = {"status": "overall_status", "phase": "phase_label", "country": "countries"}
+
+
+def _live(finder) -> dict[str, list[dict]]:
+    """Each facet over at most LIVE_LIMIT + 1 trials of its set; facets whose own filter
+    is not set share one set, so one query counts them all."""
+    data = finder.form.cleaned_data
+    groups: dict[str, list[str]] = {}
+    for name in FACETS:
+        groups.setdefault(name if data.get(name) else "", []).append(name)
+    found: dict[str, list[dict]] = {}
+    for without, names in groups.items():
+        rows, capped = _counted(finder, without, names)
+        for name in names:
+            counted = rows.get(name, [])
+            if name == "phase":
+                counted = _split_phases(counted)
+            found[name] = _facet(counted, NAMES[name], at_least=capped)
+    return {name: found[name] for name in FACETS}
+
+
+def _counted(finder, without: str, names: list[str]) -> tuple[dict[str, list], bool]:
+    """({facet: [(value, n)]}, whether more than LIVE_LIMIT trials were in the set)."""
     base = finder.filter_queryset(finder.queryset, without=without).order_by()
-    query = base.values_list(column)[: LIVE_LIMIT + 1].query
-    return query.sql_with_params()
-
-
-def _grouped(finder, without: str, column: str) -> tuple[list, bool]:
-    sql, params = _bounded(finder, without, column)
+    columns = [COLUMNS[name] for name in names]
+    sql, params = base.values_list(*columns)[: LIVE_LIMIT + 1].query.sql_with_params()
+    parts = ["SELECT 'n', NULL, COUNT(*) FROM m"]
+    for name, column in zip(names, columns, strict=True):
+        if name == "country":
+            parts.append(f"SELECT * FROM ({_top_countries()}) AS top")  # noqa: S608
+        else:
+            # S608: names and columns are ours (FACETS, COLUMNS), values are parameters
+            parts.append(f"SELECT '{name}', m.{column}, COUNT(*) FROM m GROUP BY m.{column}")  # noqa: S608
+    query = f"WITH m AS ({sql}) " + " UNION ALL ".join(parts)
     with connections[Trial.objects.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT m.{column}, COUNT(*) FROM ({sql}) AS m GROUP BY m.{column}",  # noqa: S608
-            params,
-        )
+        cursor.execute(query, params)
         rows = cursor.fetchall()
-    return rows, sum(n for _, n in rows) > LIVE_LIMIT
+    grouped: dict[str, list] = {}
+    sampled = 0
+    for name, value, n in rows:
+        if name == "n":
+            sampled = n
+        else:
+            grouped.setdefault(name, []).append((value, n))
+    return grouped, sampled > LIVE_LIMIT
 
 
-def _live_countries(finder) -> tuple[list, bool]:
-    sql, params = _bounded(finder, "country", "countries")
+def _top_countries() -> str:
     if connections[Trial.objects.db].vendor == "postgresql":
         unnest, country = "jsonb_array_elements_text(m.countries) AS c(country)", "c.country"
     else:
         unnest, country = "json_each(m.countries) AS c", "c.value"
-    # the first row counts the sample (NULL country), the others are the top countries
-    query = (
-        f"WITH m AS ({sql}) SELECT NULL, COUNT(*) FROM m UNION ALL "  # noqa: S608
-        f"SELECT * FROM (SELECT {country}, COUNT(*) AS n FROM m, {unnest} "
+    return (
+        f"SELECT 'country', {country}, COUNT(*) AS n FROM m, {unnest} "  # noqa: S608
         f"WHERE {country} <> '' GROUP BY {country} ORDER BY n DESC, {country} "
-        f"LIMIT {COUNTRY_FACET_SIZE}) AS top"
+        f"LIMIT {COUNTRY_FACET_SIZE}"
     )
-    with connections[Trial.objects.db].cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
-    sampled = rows[0][1] if rows else 0
-    return rows[1:], sampled > LIVE_LIMIT
-
-
-def _live(finder) -> dict[str, list[dict]]:
-    statuses, statuses_capped = _grouped(finder, "status", "overall_status")
-    phase_keys, phases_capped = _grouped(finder, "phase", "phase_label")
-    countries, countries_capped = _live_countries(finder)
-    return {
-        "status": _facet(statuses, labels.STATUS, at_least=statuses_capped),
-        "phase": _facet(_split_phases(phase_keys), labels.PHASE, at_least=phases_capped),
-        "country": _facet(countries, None, at_least=countries_capped),
-    }
 
 
 # -- shared -------------------------------------------------------------------------------
