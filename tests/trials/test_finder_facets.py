@@ -221,3 +221,33 @@ def test_rebuild_counts_every_trial_once_and_once_per_country():
     rows = TrialFacetCount.objects
     assert sum(rows.filter(country="").values_list("trials", flat=True)) == 2
     assert rows.get(country="France").trials == rows.get(country="Spain").trials == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"condition": "lymphoma"}, {"near": "Boston, United States", "within_km": "100"}],
+)
+def test_a_broad_full_text_or_distance_match_is_read_in_the_listings_order(
+    client, monkeypatch, params
+):
+    from trials import views
+
+    for day in range(8):
+        site = TrialSiteFactory()
+        Trial.objects.filter(pk=site.trial_id).update(
+            last_update_posted=timezone.localdate() - timezone.timedelta(days=day % 3)
+        )
+    narrow = client.get(LIST, params).context["trials"]  # 8 matches: no walk
+    monkeypatch.setattr(views, "COUNT_CAP", 3)  # now the match is broad
+    with CaptureQueriesContext(connection) as queries:
+        broad = client.get(LIST, params).context["trials"]
+    walked = [q["sql"] for q in queries if "enable_bitmapscan" in q["sql"]]
+    assert len(walked) == (1 if connection.vendor == "postgresql" else 0)
+    # the same trials in the same order (most recently updated, then NCT ID); the
+    # paginator stops at the capped count (COUNT_CAP + 1)
+    assert [t.nct_id for t in broad] == [t.nct_id for t in narrow][:4]
+    assert len({t.last_update_posted for t in broad}) > 1
+    # a structured filter has its own ordered index: never walked
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST, {"status": "RECRUITING"})
+    assert not any("enable_bitmapscan" in q["sql"] for q in queries)

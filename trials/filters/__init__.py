@@ -131,6 +131,15 @@ class TrialFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return any(data.get(name) not in (None, "", []) for name in self.filter_names)
 
+    # Filters no B-tree index in the listing's order serves: a broad match of them is
+    # read in that order instead (trials.views.page_rows).
+    WALKED = ("q", "search", "condition", "intervention", "sponsor", "near")
+
+    @property
+    def walks_when_broad(self) -> bool:
+        data = self.form.cleaned_data
+        return any(data.get(name) for name in self.WALKED if name in self.filters)
+
     @property
     def filter_names(self) -> list[str]:
         return [n for n in self.filters if n not in ("sort", "order", "within_km")]
