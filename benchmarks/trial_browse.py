@@ -393,7 +393,9 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         facet_counts.forget()
-    if not facet_counts.TrialFacetCount.objects.exists():
+    if not (
+        facet_counts.TrialFacetCount.objects.exists() and facet_counts.TrialPlace.objects.exists()
+    ):
         started = time.perf_counter()
         rows = facet_counts.rebuild()  # what the end of every sync run does
         print(f"Facet counts rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s")

@@ -1,7 +1,6 @@
 """Public trial pages: a filterable, searchable, paginated listing and a detail page."""
 
 from django.core.paginator import Paginator
-from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -9,6 +8,7 @@ from django.utils.functional import cached_property
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
 from trials.filters.facets import LIVE_LIMIT
+from trials.filters.walk import ordered_reads
 from trials.maps import map_enabled, result_points, site_points
 from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
@@ -60,24 +60,10 @@ class CappedPaginator(Paginator):
 
 
 def page_rows(page_obj, *, walk: bool) -> list:
-    """The page's trials. WALK (a broad match of full text or distance, on PostgreSQL):
-    read in the listing's order from its B-tree index, each row checked, stopping at the
-    page, instead of collecting every match (GIN bitmap, or every site in the distance's
-    box) and sorting it: the planner underestimates such matches (correlated words,
-    clustered sites) and would collect 20,000-120,000 rows for 20. A broad match is more
-    than COUNT_CAP trials, so for page n the walk reads on average fewer than
-    n * PER_PAGE * trials / COUNT_CAP rows (see docs/trials.md)."""
-    if not walk or connection.vendor != "postgresql":
+    """The page's trials; WALK: a broad full-text or distance match, read in the
+    listing's order (``trials.filters.walk``)."""
+    with ordered_reads(when=walk):
         return list(page_obj.object_list)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(WALK_SETTINGS)  # SET LOCAL: for this transaction only
-        return list(page_obj.object_list)
-
-
-WALK_SETTINGS = "; ".join(
-    f"SET LOCAL enable_{plan} = off"
-    for plan in ("bitmapscan", "seqscan", "sort", "hashjoin", "hashagg", "mergejoin")
-)
 
 
 def _attach_citations(trials) -> None:

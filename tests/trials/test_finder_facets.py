@@ -251,3 +251,18 @@ def test_a_broad_full_text_or_distance_match_is_read_in_the_listings_order(
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST, {"status": "RECRUITING"})
     assert not any("enable_bitmapscan" in q["sql"] for q in queries)
+
+
+def test_near_a_city_reads_the_place_sums_counted_when_the_sync_ended(client):
+    TrialSiteFactory(latitude=42.0, longitude=-71.0)
+    TrialSiteFactory(latitude=43.0, longitude=-72.0, state="Elsewhere")
+    from trials.filters.places import city_point
+
+    live = city_point("Boston, United States")
+    facet_counts.rebuild()
+    with CaptureQueriesContext(connection) as queries:
+        assert city_point("Boston, United States") == pytest.approx(live) == (42.5, -71.5)
+    assert len(queries) == 1 and "trials_trialplace" in queries[0]["sql"]
+    assert city_point("Boston, Elsewhere, United States") == pytest.approx((43.0, -72.0))
+    TrialSiteFactory(trial=TrialFactory(), latitude=44.0, longitude=-70.0)  # trials written
+    assert city_point("Boston, United States") == pytest.approx((43.0, -71.0))
