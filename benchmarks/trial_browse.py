@@ -3,10 +3,12 @@
 Fills a database with N trials (default 500,000) whose statuses, phases, conditions,
 sponsors and dates follow registry-like distributions (generated in SQL, once; kept
 between runs), then requests /trials/ through Django's test client (the whole view:
-capped count, page query, citations hook, template) for a set of realistic filter
-combinations, several rounds each, and prints p50/p95 per scenario and overall.
-Target (DESIGN §9): p95 <= 100 ms. ``--explain`` prints EXPLAIN ANALYZE of each
-scenario's queries (the figures quoted in docs/trials.md).
+capped count, page query, facets, citations hook, template) for a set of realistic
+filter combinations, several rounds each, and prints p50/p95 per scenario and overall,
+cold (Django's cache cleared before every request) and warm (the same request again).
+Targets: p95 <= 100 ms for the listing (#11), <= 150 ms for the finder with facets
+(#13). ``--explain`` prints EXPLAIN ANALYZE of the slowest queries of a cold request of
+each scenario (the figures quoted in docs/trials.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_trials \
         .venv/bin/python benchmarks/trial_browse.py [--explain]
