@@ -186,8 +186,10 @@ class _Runner:
         run.status = status
         run.error = "\n".join(errors)
         # the finder's facet counts, emptied by the pages written, counted again once
-        # (before the save: its serving event then forgets the facets cached meanwhile)
-        facet_counts.rebuild_quietly()
+        # (before the save: its serving event then forgets the facets cached meanwhile);
+        # a run that wrote nothing only checks they are there
+        if run.created or run.updated or facet_counts.counts() is None:
+            facet_counts.rebuild_quietly()
         run.finished = timezone.now()
         run.save()
         log = logger.info if status == TrialSyncRun.Status.SUCCEEDED else logger.warning
