@@ -672,4 +672,5 @@ class SyncLease(models.Model):
 
 # Defined beside, registered with this app when the models load.
 from trials.alerts.models import TrialAlert, TrialStatusChange  # noqa: E402, F401
+from trials.facet_counts import TrialFacetCount, TrialPlace  # noqa: E402, F401
 from trials.sites import TrialSite  # noqa: E402, F401

@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
+from trials.filters.facets import LIVE_LIMIT
+from trials.filters.walk import ordered_reads
 from trials.maps import map_enabled, result_points, site_points
 from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
@@ -57,6 +59,13 @@ class CappedPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
+def page_rows(page_obj, *, walk: bool) -> list:
+    """The page's trials; WALK: a broad full-text or distance match, read in the
+    listing's order (``trials.filters.walk``)."""
+    with ordered_reads(when=walk):
+        return list(page_obj.object_list)
+
+
 def _attach_citations(trials) -> None:
     """Pages citing each trial, by its current NCT ID or an old one (alias)."""
     names = {t.nct_id: [t.nct_id, *(t.nct_id_aliases or [])] for t in trials}
@@ -74,11 +83,12 @@ def trial_list(request):
         return render(request, "trials/trial_list.html", context, status=400)
     paginator = CappedPaginator(finder.qs, PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    trials = list(page_obj.object_list)
+    trials = page_rows(page_obj, walk=paginator.capped and finder.walks_when_broad)
     _attach_citations(trials)
     query = request.GET.copy()
     query.pop("page", None)
     last_success = TrialSyncRun.last_success()
+    facets = finder.facets()
     context = {
         "form": finder.form,
         "page_obj": page_obj,
@@ -86,8 +96,12 @@ def trial_list(request):
         "trials": trials,
         "facets": [
             {"name": name, "heading": heading, "items": items}
-            for (name, heading), items in zip(FACET_HEADINGS, finder.facets().values(), strict=True)
+            for (name, heading), items in zip(FACET_HEADINGS, facets.values(), strict=True)
         ],
+        # counts that are lower bounds say so (the first LIVE_LIMIT matches were counted)
+        "facets_at_least": LIVE_LIMIT
+        if any(item["at_least"] for items in facets.values() for item in items)
+        else None,
         "querystring": query.urlencode(),
         "is_filtered": finder.is_filtered,
         "refreshed": last_success.finished if last_success else None,

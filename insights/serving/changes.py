@@ -23,6 +23,8 @@ class Change:
     extra_urls: set[str] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
     trials: set[str] = field(default_factory=set)
+    # Trial rows were written (not only pages citing them): the finder's counts are stale.
+    trials_written: bool = False
     everything: bool = False
 
     def __bool__(self) -> bool:
@@ -37,6 +39,7 @@ class Change:
         self.extra_urls |= other.extra_urls
         self.people |= other.people
         self.trials |= other.trials
+        self.trials_written = self.trials_written or other.trials_written
         self.everything = self.everything or other.everything
 
 
@@ -132,7 +135,7 @@ def trials_change(nct_ids) -> Change:
     from trials import citations
 
     nct_ids = sorted({str(n).upper() for n in nct_ids if n})
-    change = Change(trials=set(nct_ids))
+    change = Change(trials=set(nct_ids), trials_written=bool(nct_ids))
     for pages in citations.citing_pages(nct_ids).values():
         for page in pages:
             if getattr(page, "page_id", None):

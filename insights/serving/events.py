@@ -73,6 +73,7 @@ def announce(change: Change) -> None:
     except Exception:  # a cache must never break an editor's save
         logger.exception("could not work out what a change affects; forgetting every page")
         page_cache.forget_everything()
+        _forget_trial_facets(change)
         return
     _forget_locally(paths, change)
     transaction.on_commit(lambda: _after_commit(paths, urls, change))
@@ -83,10 +84,24 @@ def _forget_locally(paths, change) -> None:
 
     page_cache.forget_paths(paths)
     api_cache.forget_everything()
+    _forget_trial_facets(change)
     if change.everything:
         page_cache.forget_everything()
     if change.page_ids or change.everything:
         cache.delete_many([f"{INDEX_URL_KEY}:{site.pk}" for site in Site.objects.all()])
+
+
+def _forget_trial_facets(change) -> None:
+    """The finder's facet counts go with the trials: emptied in the writer's transaction
+    (and again after it), rebuilt when the sync run ends; cached facets are forgotten
+    on any trial change and when a run ends (``change.everything``)."""
+    from trials import facet_counts
+    from trials.filters import facets
+
+    if change.trials_written:
+        facet_counts.forget()
+    if change.trials_written or change.everything:
+        facets.forget()
 
 
 def _after_commit(paths, urls, change) -> None:

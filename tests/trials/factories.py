@@ -45,6 +45,7 @@ class TrialSyncRunFactory(factory.django.DjangoModelFactory):
 class TrialSiteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrialSite
+        skip_postgeneration_save = True
 
     trial = factory.SubFactory(TrialFactory)
     position = factory.Sequence(lambda n: n)
@@ -55,3 +56,10 @@ class TrialSiteFactory(factory.django.DjangoModelFactory):
     status = "RECRUITING"
     latitude = 42.35843
     longitude = -71.05977
+
+    @factory.post_generation
+    def keep_countries(self, create, extracted, **kwargs):
+        """The trial's ``countries`` are its sites' countries, as the sync writes them."""
+        if create and self.country and self.country not in self.trial.countries:
+            self.trial.countries = sorted({*self.trial.countries, self.country})
+            Trial.objects.filter(pk=self.trial_id).update(countries=self.trial.countries)

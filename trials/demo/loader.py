@@ -9,6 +9,7 @@ import json
 
 from django.utils import timezone
 
+from trials import facet_counts
 from trials.demo.records import JSON_PATH
 from trials.models import TrialQuery, TrialSyncRun
 from trials.registry.fields import project
@@ -29,6 +30,7 @@ def example_studies() -> list[dict]:
 def load(log) -> None:
     now = timezone.now()
     result = store_page([project(study) for study in example_studies()], now)
+    facet_counts.rebuild()
     for spec in DEMO_QUERIES:
         TrialQuery.objects.get_or_create(name=spec["name"], defaults=spec)
     if result.created or result.updated:

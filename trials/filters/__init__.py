@@ -15,9 +15,9 @@ Every malformed value is a form error (the page: 400 with the form; the API: 400
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q
 
-from trials import labels
 from trials.models import Phase, Trial, phase_labels_containing, status_choices
 from trials.sites import TrialSite
 
@@ -28,7 +28,6 @@ __all__ = ["TrialAPIFilter", "TrialAdminFilter", "TrialFilter", "bounding_box"]
 
 DEFAULT_WITHIN_KM = 50
 MAX_WITHIN_KM = 5000
-COUNTRY_FACET_SIZE = 20
 PAGE_SORTS = {
     "updated": ("Recently updated", ("-last_update_posted", "nct_id")),
     "nct": ("NCT ID", ("nct_id",)),
@@ -132,6 +131,15 @@ class TrialFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return any(data.get(name) not in (None, "", []) for name in self.filter_names)
 
+    # Filters no B-tree index in the listing's order serves: a broad match of them is
+    # read in that order instead (trials.views.page_rows).
+    WALKED = ("q", "search", "condition", "intervention", "sponsor", "near")
+
+    @property
+    def walks_when_broad(self) -> bool:
+        data = self.form.cleaned_data
+        return any(data.get(name) for name in self.WALKED if name in self.filters)
+
     @property
     def filter_names(self) -> list[str]:
         return [n for n in self.filters if n not in ("sort", "order", "within_km")]
@@ -192,6 +200,9 @@ class TrialFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
+        if connections[queryset.db].vendor == "postgresql":
+            # the sites' countries, denormalised by the sync: GIN index trials_countries_gin
+            return queryset.filter(countries__contains=[value])
         return queryset.filter(
             Exists(TrialSite.objects.filter(trial=OuterRef("pk"), country=value))
         )
@@ -205,48 +216,12 @@ class TrialFilter(django_filters.FilterSet):
 
     # -- facets -------------------------------------------------------------------
     def facets(self) -> dict[str, list[dict]]:
-        """``{"status": [{"value", "label", "count"}], "phase": …, "country": …}`` for
-        the trials matching every filter but the facet's own, most first."""
-        base = self.queryset
-        statuses = (
-            self.filter_queryset(base, without="status")
-            .order_by()
-            .values_list("overall_status")
-            .annotate(n=Count("pk"))
-        )
-        phase_keys = (
-            self.filter_queryset(base, without="phase")
-            .order_by()
-            .values_list("phase_label")
-            .annotate(n=Count("pk"))
-        )
-        phases: dict[str, int] = {}
-        for key, n in phase_keys:
-            for phase in key.split("|") if key else []:
-                phases[phase] = phases.get(phase, 0) + n
-        countries = (
-            TrialSite.objects.filter(
-                trial__in=self.filter_queryset(base, without="country").order_by().values("pk")
-            )
-            .exclude(country="")
-            .values_list("country")
-            .annotate(n=Count("trial", distinct=True))
-            .order_by("-n", "country")[:COUNTRY_FACET_SIZE]
-        )
-        return {
-            "status": _facet(statuses, labels.STATUS),
-            "phase": _facet(phases.items(), labels.PHASE),
-            "country": _facet(countries, None),
-        }
+        """``{"status": [{"value", "label", "count", "at_least"}], "phase": …, "country": …}``
+        for the trials matching every filter but the facet's own, most first
+        (``trials.filters.facets``: cached, from the facet counts table or bounded)."""
+        from .facets import facets
 
-
-def _facet(rows, names) -> list[dict]:
-    items = [
-        {"value": value, "label": labels.label(names, value) if names else value, "count": n}
-        for value, n in rows
-        if value
-    ]
-    return sorted(items, key=lambda item: (-item["count"], item["label"]))
+        return facets(self)
 
 
 class NctIdsFilter(django_filters.CharFilter):

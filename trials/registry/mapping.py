@@ -385,13 +385,10 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
     locations = _get(protocol, "contactsLocationsModule", "locations", default=[])
     if not isinstance(locations, list):
         locations = []
-    countries = sorted(
-        {
-            loc["country"].strip()
-            for loc in locations
-            if isinstance(loc, dict) and isinstance(loc.get("country"), str) and loc["country"]
-        }
-    )
+    sites = site_rows(locations)
+    # The countries of the sites exactly as stored on them: the finder's country filter
+    # and facet read this column instead of joining millions of sites.
+    countries = sorted({site["country"] for site in sites if site["country"]})
     lead_sponsor = _get(protocol, "sponsorCollaboratorsModule", "leadSponsor", "name") or ""
     if not isinstance(lead_sponsor, str):
         lead_sponsor = ""
@@ -467,6 +464,4 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         **eligibility_columns(protocol.get("eligibilityModule"), nct_id, warnings),
         "central_contacts": central_contacts(_get(contacts_module, "centralContacts")),
     }
-    return MappedStudy(
-        columns=columns, raw_json=canonical, warnings=warnings, sites=site_rows(locations)
-    )
+    return MappedStudy(columns=columns, raw_json=canonical, warnings=warnings, sites=sites)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from trials import facet_counts
 from trials.models import SyncWatermark, Trial, TrialQuery, TrialQueryMatch, TrialSyncRun
 from trials.registry.client import (
     RegistryClient,
@@ -184,6 +185,11 @@ class _Runner:
         errors = [*self.source_errors, error] if error else list(self.source_errors)
         run.status = status
         run.error = "\n".join(errors)
+        # the finder's facet counts, emptied by the pages written, counted again once
+        # (before the save: its serving event then forgets the facets cached meanwhile);
+        # a run that wrote nothing only checks they are there
+        if run.created or run.updated or facet_counts.counts() is None:
+            facet_counts.rebuild_quietly()
         run.finished = timezone.now()
         run.save()
         log = logger.info if status == TrialSyncRun.Status.SUCCEEDED else logger.warning
