@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from site.schedules import ScheduleMigration
+from schedules import ScheduleMigration
 
 SCHEDULE = ScheduleMigration("Worker heartbeat", "home.tasks.worker_heartbeat", "I", minutes=1)
 create_schedule, remove_schedule = SCHEDULE.create_schedule, SCHEDULE.remove_schedule

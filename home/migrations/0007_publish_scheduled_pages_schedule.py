@@ -3,7 +3,7 @@ go live on time, expired ones come down."""
 
 from django.db import migrations
 
-from site.schedules import ScheduleMigration
+from schedules import ScheduleMigration
 
 SCHEDULE = ScheduleMigration(
     "Publish scheduled pages", "home.tasks.publish_scheduled_pages", "I", minutes=1

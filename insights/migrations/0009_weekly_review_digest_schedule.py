@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from site.schedules import ScheduleMigration
+from schedules import ScheduleMigration
 
 SCHEDULE = ScheduleMigration(
     "Weekly review digest",

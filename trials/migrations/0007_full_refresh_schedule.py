@@ -3,7 +3,7 @@
 
 from django.db import migrations
 
-from site.schedules import ScheduleMigration
+from schedules import ScheduleMigration
 
 SCHEDULE = ScheduleMigration(
     "Refresh trials (full)",

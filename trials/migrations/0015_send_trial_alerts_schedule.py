@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from site.schedules import ScheduleMigration
+from schedules import ScheduleMigration
 
 # After the 03:00 "Refresh trials" sync, so a digest reports that night's changes.
 SCHEDULE = ScheduleMigration("Send trial alerts", "trials.tasks.send_trial_alerts", "D", hour=7)

@@ -1,4 +1,4 @@
-"""The schedule migrations' one create-or-repair (site/schedules.py)."""
+"""The schedule migrations' one create-or-repair (the schedules package)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django_q.models import Schedule
 
-from site.schedules import ScheduleMigration, next_run_at
+from schedules import ScheduleMigration, next_run_at
 
 
 @pytest.mark.parametrize("weekday", [None, 0, 6])
