@@ -280,8 +280,9 @@ API_MAX_OFFSET = 1_000_000
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
 # Cached API reads are answered before sessions and routing under these paths
-# (insights/serving/api_cache.py); only the v2 router stores responses.
-API_CACHE_PATHS = ["/api/v2/"]
+# (insights/serving/api_cache.py); what is stored is decided by the v2 router and the v3
+# content endpoints (site/api_v3/caching.py).
+API_CACHE_PATHS = ["/api/v2/", "/api/v3/"]
 # Headless preview: how long a signed draft-preview token stays valid, and where the
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)

@@ -78,15 +78,18 @@ def test_with_redis_two_processes_share_one_count(settings):
 
     caches["default"].clear()
     settings.API_RATE_LIMIT = "3/min"
-    request = RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
-    assert seconds_to_wait(request) is None
-    assert seconds_to_wait(request) is None
+
+    def request():
+        return RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
+
+    assert seconds_to_wait(request()) is None
+    assert seconds_to_wait(request()) is None
     script = (
         "import django; django.setup()\n"
         "from django.test import RequestFactory\n"
         "from site.api_v3.limits import seconds_to_wait\n"
-        "r = RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
-        "print(seconds_to_wait(r) is None, seconds_to_wait(r) is None)\n"
+        "r = lambda: RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
+        "print(seconds_to_wait(r()) is None, seconds_to_wait(r()) is None)\n"
     )
     env = process_env(REDIS_URL=TEST_REDIS_URL, API_RATE_LIMIT="3/min")
     result = subprocess.run(
