@@ -200,7 +200,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 WAGTAILFRONTENDCACHE = frontend_cache_from_env()
 # API URLs a CDN may hold for a changed object ({id}: its primary key; {nct_id}: a trial's).
 FRONTEND_CACHE_API_URLS = {
-    "page": ["/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v3/pages/", "/api/v3/pages/{id}/"],
+    "page": [
+        "/api/v2/pages/",
+        "/api/v2/pages/{id}/",
+        "/api/v3/pages/",
+        "/api/v3/pages/{id}/",
+        "/api/v3/explainers/",
+        "/api/v3/explainers/{id}/",
+    ],
     "person": [
         "/api/v2/people/",
         "/api/v2/people/{id}/",
@@ -212,6 +219,7 @@ FRONTEND_CACHE_API_URLS = {
         "/api/v2/trials/",
         "/api/v2/trials/{id}/",
         "/api/v3/trials/",
+        "/api/v3/trials/{id}/",
         "/api/v3/trials/{nct_id}/",
     ],
 }
