@@ -86,7 +86,7 @@ def _readable(request) -> bool:
 def _client_holds(request, etag: str) -> bool:
     # If-None-Match compares weakly (RFC 9110): W/"x" (what GZipMiddleware sends) is "x".
     held = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    return "*" in held or etag in {tag.removeprefix("W/") for tag in held}
+    return etag in {tag.removeprefix("W/") for tag in held}
 
 
 def _not_modified(request, etag: str):

@@ -3,7 +3,10 @@
 A fixed window per client address in Django's cache: with ``REDIS_URL`` set every web
 worker shares the counts; otherwise each process counts its own. ``API_RATE_LIMIT``
 (e.g. ``600/min``; empty turns limits off) applies to requests without a valid API token;
-v2 and v3 requests of one client share one count.
+v2 and v3 requests of one client share one count. A request is counted once: before
+routing, in the same trip to the cache as its cached response (``get_many_and_count``,
+from ``insights.serving.api_cache``: hits, 304s and misses alike), else by the API's
+throttle (requests with an ``Authorization`` header, other methods).
 """
 
 import math
