@@ -266,19 +266,3 @@ def test_endpoints_no_event_covers_are_not_cached(v3, client):
     assert "ETag" not in first
     Redirect.objects.update(redirect_link="https://example.org/b")
     assert "example.org/b" in client.get("/api/v3/redirects/").content.decode()
-
-
-# Rate limits count hits ---------------------------------------------------------------------
-
-
-def test_cached_hits_and_304s_count_against_the_rate_limit(v3, client, settings):
-    settings.API_RATE_LIMIT = "3/min"
-    TrialFactory(nct_id="NCT00000116")
-    first = v3.get("trials/")
-    hit, count = queries(v3, "trials/")
-    assert hit.status_code == 200 and count == 0
-    conditional = client.get("/api/v3/trials/", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert conditional.status_code == 304
-    refused = v3.get("trials/")
-    assert refused.status_code == 429 and refused["Retry-After"]
-    assert "no-store" in refused["Cache-Control"]
