@@ -2,6 +2,8 @@
 Redis gets the keys and the rate-limit count in one pipeline, with the results Django's
 cache API gives on any other backend."""
 
+import uuid
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -10,21 +12,42 @@ from django.test.utils import CaptureQueriesContext
 from insights.serving import round_trip
 from tests.processes import TEST_REDIS_URL
 
+# Keys of their own: the Redis database is shared with tests in other workers (a flush
+# would empty their cache under them).
+PREFIX = f"round-trip-{uuid.uuid4().hex[:8]}"
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": TEST_REDIS_URL,
+        "KEY_PREFIX": PREFIX,
     }
 }
+
+
+def forget_our_keys():
+    client = caches["default"]._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{PREFIX}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def redis(settings):
+    settings.CACHES = REDIS
+    forget_our_keys()
+    yield
+    forget_our_keys()
+
+
 LOCAL = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(params=["redis", "locmem"])
 def backend(request, settings):
     settings.CACHES = REDIS if request.param == "redis" else LOCAL
-    caches["default"].clear()
+    forget = forget_our_keys if request.param == "redis" else caches["default"].clear
+    forget()
     yield request.param
-    caches["default"].clear()
+    forget()
 
 
 def test_values_and_count_are_those_of_djangos_cache_api(backend):
@@ -50,9 +73,7 @@ def test_the_counter_expires_with_its_window(backend):
         assert cache.get("window") == 1
 
 
-def test_redis_sends_one_pipeline_per_read(settings, monkeypatch):
-    settings.CACHES = REDIS
-    caches["default"].clear()
+def test_redis_sends_one_pipeline_per_read(redis, monkeypatch):
     from redis.client import Pipeline
 
     executed = []
@@ -60,14 +81,13 @@ def test_redis_sends_one_pipeline_per_read(settings, monkeypatch):
     monkeypatch.setattr(Pipeline, "execute", lambda self, *a: executed.append(1) or original(self))
     round_trip.get_many_and_count(["a", "b"], "rate", 60)
     assert executed == [1]
-    caches["default"].clear()
 
 
 @pytest.mark.django_db
-def test_a_cached_api_read_on_redis_is_one_pipeline_and_no_query(client, settings, monkeypatch):
-    settings.CACHES = REDIS
+def test_a_cached_api_read_on_redis_is_one_pipeline_and_no_query(
+    client, redis, settings, monkeypatch
+):
     settings.API_RATE_LIMIT = "100/min"
-    caches["default"].clear()
     from redis.client import Pipeline, Redis
 
     first = client.get("/api/v3/trials/")
@@ -86,4 +106,3 @@ def test_a_cached_api_read_on_redis_is_one_pipeline_and_no_query(client, setting
         hit = client.get("/api/v3/trials/")
     assert hit.content == first.content and len(queries) == 0
     assert executed == [1] and commands == []  # nothing outside the one pipeline
-    caches["default"].clear()
