@@ -12,6 +12,7 @@ from home import sitemaps
 from home import views as home_views
 from site.api import api_router
 from site.api_v3.api import api as api_v3
+from site.api_v3.caching import cached_urls
 from sitesearch import views as sitesearch_views
 
 handler500 = "site.errors.server_error"
@@ -34,7 +35,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("trials/", include("trials.urls")),
     path("api/v2/", api_router.urls),
-    path("api/v3/", api_v3.urls),
+    path("api/v3/", cached_urls(api_v3)),
 ]
 
 if settings.DEBUG:

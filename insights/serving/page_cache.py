@@ -52,6 +52,8 @@ def forget_everything() -> None:
 def is_cacheable_request(request) -> bool:
     if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
         return False
+    if request.path.startswith("/api/"):  # no page there: the API cache answers
+        return False
     if getattr(request, "is_dummy", False):  # Wagtail's preview requests
         return False
     cookies = request.COOKIES

@@ -9,7 +9,9 @@ On top of Wagtail's endpoints (``pages``, ``schema``, ``sites``, ``whoami``):
 - an explainer in ``/api/v3/pages/{id}/`` has the same typed fields (its read schema is
   registered in Wagtail's content-type registry before the pages router is built);
 - the editorial review's rules on the write and action endpoints (``guards.py``);
-- per-client rate limits on anonymous requests (``limits.py``: 429 with ``Retry-After``).
+- per-client rate limits on anonymous requests (``limits.py``: 429 with ``Retry-After``);
+- public reads of the content endpoints cached like v2's until a serving event, with
+  ETags and 304s (``caching.py``; ``site/urls.py`` mounts ``cached_urls(api)``).
 
 ``register_types()`` (``insights/api/v3/registration.py``) runs from
 ``InsightsConfig.ready()``: it must run before any app imports ``wagtail.api.v3.api``

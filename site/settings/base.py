@@ -200,7 +200,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 WAGTAILFRONTENDCACHE = frontend_cache_from_env()
 # API URLs a CDN may hold for a changed object ({id}: its primary key; {nct_id}: a trial's).
 FRONTEND_CACHE_API_URLS = {
-    "page": ["/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v3/pages/", "/api/v3/pages/{id}/"],
+    "page": [
+        "/api/v2/pages/",
+        "/api/v2/pages/{id}/",
+        "/api/v3/pages/",
+        "/api/v3/pages/{id}/",
+        "/api/v3/explainers/",
+        "/api/v3/explainers/{id}/",
+    ],
     "person": [
         "/api/v2/people/",
         "/api/v2/people/{id}/",
@@ -212,6 +219,7 @@ FRONTEND_CACHE_API_URLS = {
         "/api/v2/trials/",
         "/api/v2/trials/{id}/",
         "/api/v3/trials/",
+        "/api/v3/trials/{id}/",
         "/api/v3/trials/{nct_id}/",
     ],
 }
@@ -280,8 +288,9 @@ API_MAX_OFFSET = 1_000_000
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 300)
 # Cached API reads are answered before sessions and routing under these paths
-# (insights/serving/api_cache.py); only the v2 router stores responses.
-API_CACHE_PATHS = ["/api/v2/"]
+# (insights/serving/api_cache.py); what is stored is decided by the v2 router and the v3
+# content endpoints (site/api_v3/caching.py).
+API_CACHE_PATHS = ["/api/v2/", "/api/v3/"]
 # Headless preview: how long a signed draft-preview token stays valid, and where the
 # front-end shows a preview ("{token}" is replaced); blank shows the API URL instead.
 API_PREVIEW_TOKEN_MAX_AGE = env_int("API_PREVIEW_TOKEN_MAX_AGE", 3600)

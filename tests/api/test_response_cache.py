@@ -102,3 +102,23 @@ def test_cached_reads_carry_cors_headers_for_their_own_caller(client, settings):
     stranger = client.get(LIST, HTTP_ORIGIN="https://evil.example")
     assert "Access-Control-Allow-Origin" not in stranger
     assert stranger.content == allowed.content
+
+
+def test_a_gzip_clients_weak_etag_is_a_304_without_a_query(client):
+    """GZipMiddleware weakens the ETag (W/"…"); If-None-Match compares weakly."""
+    ExplainerPageFactory(title="Gzipped")
+    first = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
+    response, count = queries(
+        client, LIST, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert response.status_code == 304 and count == 0
+    assert response["ETag"] == first["ETag"]
+
+
+def test_a_hit_answers_with_the_security_headers_of_the_render(client):
+    ExplainerPageFactory(title="Headers")
+    rendered = client.get(LIST)
+    hit = client.get(LIST)
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert hit[name] == rendered[name]

@@ -78,8 +78,13 @@ def test_publishing_purges_the_page_listings_api_and_trial_pages(
         f"/api/v2/pages/{page.pk}/",
         "/api/v2/pages/",
         f"/api/v3/pages/{page.pk}/",
+        # v3's own explainers endpoint is cached publicly too (site/api_v3/caching.py).
+        f"/api/v3/explainers/{page.pk}/",
+        "/api/v3/explainers/",
         "/trials/NCT00000777/",  # the trial page lists citing explainers
         f"/api/v2/trials/{trial.pk}/",
+        f"/api/v3/trials/{trial.pk}/",
+        "/api/v3/trials/NCT00000777/",
     } <= purge_endpoint.paths()
     # The Host header names the public site, as a CDN keys its cache.
     assert {host for host, _ in purge_endpoint.purged} == {"testserver"}

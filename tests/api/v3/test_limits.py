@@ -1,9 +1,12 @@
 """Per-client rate limits on anonymous API requests (v3 and v2): 429 with Retry-After."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from site.api_v3.limits import parse_rate
 from tests.insights.review_support import make_user
+from tests.trials.factories import TrialFactory
 
 from .conftest import token_for
 
@@ -22,6 +25,26 @@ def test_the_fourth_anonymous_request_in_a_minute_is_429_with_retry_after(v3, li
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert response.json()["detail"]
+
+
+def test_cached_hits_and_304s_count_against_the_rate_limit(v3, client, limited):
+    TrialFactory(nct_id="NCT00000116")
+    first = v3.get("trials/")
+    with CaptureQueriesContext(connection) as queries:
+        hit = v3.get("trials/")
+    assert hit.status_code == 200 and len(queries) == 0  # answered from the cache
+    conditional = client.get("/api/v3/trials/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert conditional.status_code == 304
+    refused = v3.get("trials/")
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "no-store" in refused["Cache-Control"]
+
+
+def test_a_rendered_request_is_counted_once(v3, limited):
+    """Counted before routing (with the cache look-up), not again by the API's throttle."""
+    for offset in range(3):  # three URLs: three renders
+        assert v3.get("trials/", offset=offset).status_code == 200
+    assert v3.get("trials/", offset=9).status_code == 429
 
 
 def test_clients_are_counted_apart(client, limited):
@@ -76,17 +99,26 @@ def test_with_redis_two_processes_share_one_count(settings):
 
     from site.api_v3.limits import seconds_to_wait
 
-    caches["default"].clear()
+    def forget_counts():
+        # Only this client's counts: other workers' tests share the Redis database.
+        client = caches["default"]._cache.get_client(write=True)
+        for key in client.scan_iter(match="*api-rate:10.9.9.9:*"):
+            client.delete(key)
+
+    forget_counts()
     settings.API_RATE_LIMIT = "3/min"
-    request = RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
-    assert seconds_to_wait(request) is None
-    assert seconds_to_wait(request) is None
+
+    def request():
+        return RequestFactory().get("/api/v3/trials/", REMOTE_ADDR="10.9.9.9")
+
+    assert seconds_to_wait(request()) is None
+    assert seconds_to_wait(request()) is None
     script = (
         "import django; django.setup()\n"
         "from django.test import RequestFactory\n"
         "from site.api_v3.limits import seconds_to_wait\n"
-        "r = RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
-        "print(seconds_to_wait(r) is None, seconds_to_wait(r) is None)\n"
+        "r = lambda: RequestFactory().get('/api/v3/trials/', REMOTE_ADDR='10.9.9.9')\n"
+        "print(seconds_to_wait(r()) is None, seconds_to_wait(r()) is None)\n"
     )
     env = process_env(REDIS_URL=TEST_REDIS_URL, API_RATE_LIMIT="3/min")
     result = subprocess.run(
@@ -98,7 +130,7 @@ def test_with_redis_two_processes_share_one_count(settings):
         timeout=120,
         check=False,
     )
-    caches["default"].clear()
+    forget_counts()
     assert result.returncode == 0, result.stderr
     # The other process makes the 3rd request (allowed) and the 4th (refused).
     assert result.stdout.split() == ["True", "False"]
