@@ -16,6 +16,7 @@ from django.conf import settings
 from ninja.throttling import BaseThrottle
 from rest_framework.throttling import BaseThrottle as DRFBaseThrottle
 
+from accounts.lockout import client_ip
 from insights.serving import round_trip
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600}
@@ -32,7 +33,9 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client a count belongs to: the sign-in lockout's one rule (behind our proxy the
+    hop it appended last to X-Forwarded-For, else REMOTE_ADDR)."""
+    return client_ip(request) or "unknown"
 
 
 def _window(request):

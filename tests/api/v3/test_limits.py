@@ -54,6 +54,21 @@ def test_clients_are_counted_apart(client, limited):
     assert client.get("/api/v3/trials/", REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_behind_the_proxy_clients_are_counted_by_the_hop_it_appended(client, limited, settings):
+    """Behind our proxy every request comes from the proxy's address: the client is the
+    last X-Forwarded-For hop (earlier hops are whatever the client claimed)."""
+    settings.BEHIND_PROXY = True
+    proxy = {"REMOTE_ADDR": "10.0.0.254"}
+    for claimed in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):  # a client rotating its claims
+        forwarded = f"{claimed}, 203.0.113.7"
+        response = client.get("/api/v3/trials/", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+        assert response.status_code == 200
+    refused = client.get("/api/v3/trials/", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7", **proxy)
+    assert refused.status_code == 429
+    other = client.get("/api/v3/trials/", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert other.status_code == 200
+
+
 def test_a_token_holder_is_not_limited(v3, limited):
     key = token_for(make_user("partner"))
     for _ in range(5):
