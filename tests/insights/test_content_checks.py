@@ -1,6 +1,6 @@
 """The axe configuration of Wagtail's accessibility checker on explainers (no browser).
 
-The browser tests (test_checks_browser.py) run it; these check what the editor and the
+The browser tests (test_editor_browser.py) run it; these check what the editor and the
 preview's userbar are given.
 """
 

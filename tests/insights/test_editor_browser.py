@@ -1,9 +1,10 @@
-"""Wagtail's accessibility checker (the editor's Checks panel) on explainers, in Chromium.
+"""The explainer editor in Chromium: the Checks panel and the trial chooser.
 
-gunicorn serves a scratch SQLite database (migrated, with three seeded explainers); the
-editor opens the Checks panel, which runs axe on the preview. A heading-level skip a writer
-made in a rich text block is reported; a clean page reports none, with the preview loaded;
-a preview that fails to load never reads "0 issues".
+gunicorn serves a scratch SQLite database (migrated, with seeded explainers and a trial).
+The Checks panel runs Wagtail's accessibility checker (axe) on the preview: a heading-level
+skip a writer made in a rich text block is reported; a clean page reports none, with the
+preview loaded; a preview that fails to load never reads "0 issues". The trial list block's
+"Choose a trial" button writes the chosen trial's NCT ID, which is saved as text.
 """
 
 import json
@@ -20,6 +21,8 @@ import json
 from django.contrib.auth import get_user_model
 from insights.models import ExplainerPage, ExplainerPageAuthor, InsightsIndexPage
 from people.models import Person
+from trials.models import Trial
+Trial.objects.create(nct_id="NCT04444444", brief_title="A study to choose")
 user = get_user_model().objects.create_superuser("checker", "checker@example.org", "{PASSWORD}")
 person = Person.objects.create(name="Chris Checker", role="research", user=user, live=True)
 index = InsightsIndexPage.objects.get(slug="insights")
@@ -40,6 +43,8 @@ ids = {{
         {{"type": "heading", "value": "How it works"}},
         {{"type": "paragraph", "value": '<p data-block-key="c1">Cells are collected.</p>'
           '<h3 data-block-key="c2">In hospital</h3><p data-block-key="c3">A short stay.</p>'}}]),
+    "trials": explainer("trials", "Checks: citing trials", [
+        {{"type": "trial_list", "value": {{"heading": "Trials", "nct_ids": ["NCT09999999"]}}}}]),
 }}
 print(json.dumps(ids))
 """
@@ -137,3 +142,20 @@ def test_a_preview_that_fails_to_load_never_reads_zero_issues(site, editor):
     assert not editor.locator(
         '[data-side-panel-toggle="checks"] [data-side-panel-toggle-counter]'
     ).is_visible()
+
+
+def test_choose_a_trial_writes_its_nct_id_which_is_saved_as_text(site, editor):
+    base, ids = site
+    editor.goto(f"{base}/admin/pages/{ids['trials']}/edit/")
+    field = editor.locator("[data-controller=nct-id-chooser] input")
+    assert field.input_value() == "NCT09999999"  # typed earlier, not synced: still valid
+    editor.locator("[data-nct-id-chooser-button]").click()
+    choice = editor.locator(".modal a[data-chooser-modal-choice]", has_text="A study to choose")
+    choice.click()
+    assert field.input_value() == "NCT04444444"
+    with editor.expect_navigation():
+        editor.locator(
+            "button[name=action-save], button[type=submit]:has-text('Save draft')"
+        ).first.click()
+    editor.goto(f"{base}/admin/pages/{ids['trials']}/edit/")
+    assert editor.locator("[data-controller=nct-id-chooser] input").input_value() == "NCT04444444"
