@@ -6,6 +6,7 @@ API v3 updates: tests/api/v3/test_citations.py.
 """
 
 import pytest
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from insights.models import ExplainerPage, ExplainerTrialCitation
@@ -130,3 +131,16 @@ def test_the_help_text_says_removed_ids_are_removed():
         if getattr(p, "relation_name", None) == "trial_citations"
     )
     assert "no longer in the body is removed" in panel.help_text
+
+
+def test_a_revision_in_review_saved_before_citations_followed_the_body(team, fresh_trial):
+    page = make_explainer(team["writer"])
+    draft = reload(page).get_latest_revision_as_object()
+    draft.trial_citations.add(ExplainerTrialCitation(nct_id="NCT07777777"))
+    Page.save_revision(draft, user=team["writer"])  # Wagtail's own: no citation sync
+    assert "NCT07777777" in [
+        c.nct_id for c in reload(page).get_latest_revision_as_object().trial_citations.all()
+    ]
+    submit(page, team["writer"])
+    assert "NCT07777777" not in cited_nct_ids()
+    assert "NCT04000001" in cited_nct_ids()
