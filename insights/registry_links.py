@@ -33,7 +33,11 @@ def cited_nct_ids() -> set[str]:
     for state in in_review.select_related("current_task_state__revision"):
         revision = state.current_task_state.revision if state.current_task_state else None
         if revision is not None:
-            ids.update(c.nct_id for c in revision.as_object().trial_citations.all())
+            page = revision.as_object()
+            # A revision saved before citations followed the body may still list an ID
+            # its body dropped; what the body says is what the sync must keep fresh.
+            page.refresh_derived_fields()  # in memory only
+            ids.update(c.nct_id for c in page.trial_citations.all())
     return {nct_id.upper() for nct_id in ids if nct_id}
 
 

@@ -21,6 +21,7 @@ from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
     SnippetChooserViewSet,
+    SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -100,11 +101,18 @@ class TrialChooseResultsView(ChooseResultsView):
     filter_form_class = TrialChooserFilterForm
 
 
+class TrialChosenView(SnippetChosenView):
+    def get_chosen_response_data(self, item):
+        # Citations store the NCT ID, not the row's key (trials.widgets.NctIdChooserInput).
+        return {**super().get_chosen_response_data(item), "nct_id": item.nct_id}
+
+
 class TrialChooserViewSet(SnippetChooserViewSet):
     """The chooser other apps use to cite trials: searchable by NCT ID, title, condition."""
 
     choose_view_class = TrialChooseView
     choose_results_view_class = TrialChooseResultsView
+    chosen_view_class = TrialChosenView
 
 
 class TrialViewSet(SnippetViewSet):

@@ -3,6 +3,7 @@
 from wagtail import blocks
 
 from trials.models import OverallStatus, Phase, registry_url, trials_by_nct_id
+from trials.widgets import NctIdChooserInput
 
 from .base import DOI_RE, PMID_RE, struct_error, validate_nct_id
 
@@ -25,6 +26,22 @@ def trial_row(nct_id: str, trial) -> dict:
     return row
 
 
+class NctIdBlock(blocks.CharBlock):
+    """An NCT ID, typed or picked with the trial chooser; the value is the ID as text.
+
+    A trial the sync has not fetched yet can be cited too (the sync fetches cited IDs).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 11)
+        kwargs.setdefault("validators", [validate_nct_id])
+        super().__init__(**kwargs)
+        self.field.widget = NctIdChooserInput()
+
+    def clean(self, value):
+        return super().clean((value or "").strip().upper())
+
+
 class TrialListBlock(blocks.StructBlock):
     """Trials by NCT ID, rendered live from the registry copy (one query for the page).
 
@@ -34,7 +51,7 @@ class TrialListBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(max_length=120, required=False)
     nct_ids = blocks.ListBlock(
-        blocks.CharBlock(max_length=11, validators=[validate_nct_id], label="NCT ID"),
+        NctIdBlock(label="NCT ID"),
         min_num=1,
         label="NCT IDs",
     )

@@ -1,6 +1,7 @@
 """The treatment explainer page, its edit form and its topics."""
 
 import math
+import re
 from http import HTTPMethod
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from .boxes import people_boxes
 from .relations import ExplainerTrialCitation, attach_trials
 
 WORDS_PER_MINUTE = 200
+# NCT IDs as a writer may type them in the body ("nct01234567" cites NCT01234567).
+BODY_NCT_ID_RE = re.compile(NCT_ID_RE.pattern, re.IGNORECASE)
 SUMMARY_FEATURES = ["bold", "italic", "link"]
 DISCLAIMER_REQUIRED_MESSAGE = (
     "An explainer cannot be published without a disclaimer. Add a Disclaimer block to the "
@@ -51,6 +54,11 @@ def is_blank_rich_text(value) -> bool:
     """True for rich text with no words and no embedded media (e.g. ``<p></p>``)."""
     html = str(value or "")
     return "<embed" not in html and "<img" not in html and not strip_tags(html).strip()
+
+
+def body_nct_ids(text: str) -> list[str]:
+    """The NCT IDs TEXT mentions, upper-cased, once each, in order (any case counts)."""
+    return list(dict.fromkeys(match.upper() for match in BODY_NCT_ID_RE.findall(text)))
 
 
 class ExplainerPageForm(WagtailAdminPageForm):
@@ -115,8 +123,9 @@ class ExplainerPageForm(WagtailAdminPageForm):
 class ExplainerPage(Page):
     """A treatment explainer: body blocks, authors, topics, the short version, cited trials.
 
-    On save (and on saving a revision) the reading time is computed from the body and
-    every NCT ID mentioned in the body becomes a trial citation (never twice).
+    On save (and on saving a revision) the reading time is computed from the body, and
+    the cited trials follow the body: every NCT ID it mentions becomes a citation (never
+    twice) and a citation whose NCT ID it no longer mentions is dropped.
     """
 
     subtitle = models.CharField(max_length=300, blank=True, help_text="The standfirst.")
@@ -148,7 +157,9 @@ class ExplainerPage(Page):
         InlinePanel(
             "trial_citations",
             label="Cited trials",
-            help_text="NCT IDs in the body are added automatically when you save.",
+            help_text="The trials the body cites, by NCT ID: when you save, an NCT ID in the "
+            "body is added here and one no longer in the body is removed (with what you "
+            "stated about it). Add the status and phase the page states.",
         ),
     ]
 
@@ -177,24 +188,25 @@ class ExplainerPage(Page):
         return " ".join(self.body.stream_block.get_searchable_content(self.body))
 
     def refresh_derived_fields(self) -> None:
-        """Reading time from the body, and citations for NCT IDs the body mentions."""
+        """Reading time from the body, and the cited trials the body mentions."""
         text = self.body_text()
         words = len(text.split())
         self.reading_time_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
-        self._sync_body_citations(NCT_ID_RE.findall(text))
+        self._sync_body_citations(body_nct_ids(text))
 
     def _sync_body_citations(self, mentioned: list[str]) -> None:
+        # The citations are what the body says, literally: an old NCT ID (an alias) is
+        # cited as written, and the trial's current ID stays only if the body says it.
+        wanted = set(mentioned)
         citations = list(self.trial_citations.all())
         kept, seen = [], set()
         for citation in citations:
             citation.nct_id = citation.nct_id.strip().upper()
-            if citation.nct_id not in seen:
+            if citation.nct_id in wanted and citation.nct_id not in seen:
                 seen.add(citation.nct_id)
                 kept.append(citation)
         added = [
-            ExplainerTrialCitation(nct_id=nct_id)
-            for nct_id in dict.fromkeys(mentioned)
-            if nct_id not in seen
+            ExplainerTrialCitation(nct_id=nct_id) for nct_id in mentioned if nct_id not in seen
         ]
         if added or len(kept) != len(citations):
             for position, citation in enumerate(kept + added):

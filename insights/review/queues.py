@@ -66,23 +66,54 @@ def stage_for_number(number: int) -> stages.Stage | None:
     return next((stage for stage in stages.STAGES if stage.number == number), None)
 
 
+def _waiting_states(task_names) -> list[WorkflowState]:
+    """Reviews in progress at one of TASK_NAMES, oldest first at their stage."""
+    return list(
+        WorkflowState.objects.filter(
+            workflow__name=stages.WORKFLOW_NAME,
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            current_task_state__task__name__in=list(task_names),
+        )
+        .select_related("current_task_state__revision", "current_task_state__task", "requested_by")
+        .order_by("current_task_state__started_at", "pk")
+    )
+
+
+def _entries(states, stage_of, now) -> list[tuple[QueueEntry, rules.DutyConflicts]]:
+    """A queue entry per state whose page exists, with its separation-of-duties conflicts."""
+    from insights.models import ExplainerPage
+
+    pages = ExplainerPage.objects.in_bulk([int(s.object_id) for s in states])
+    task_states = []
+    for state in states:
+        state.current_task_state.workflow_state = state  # duty_conflicts reads it
+        task_states.append(state.current_task_state)
+    conflicts = rules.duty_conflicts_for(task_states)
+    entries = []
+    for state in states:
+        page = pages.get(int(state.object_id))
+        if page is None:
+            continue
+        task_state = state.current_task_state
+        entry = QueueEntry(
+            page=page,
+            stage=stage_of(task_state),
+            submitted_by=_name(state.requested_by) if state.requested_by else "",
+            waiting_since=task_state.started_at,
+            days_waiting=max(0, (now - task_state.started_at).days),
+        )
+        entries.append((entry, conflicts[task_state.pk]))
+    return entries
+
+
 def stage_queue(stage: stages.Stage, now=None) -> list[QueueEntry]:
     """The pages waiting at STAGE (in progress there), oldest first, each with its flag."""
     from django.contrib.auth import get_user_model
 
-    from insights.models import ExplainerPage
     from people.models import Person
 
     now = now or timezone.now()
-    states = list(
-        WorkflowState.objects.filter(
-            workflow__name=stages.WORKFLOW_NAME,
-            status=WorkflowState.STATUS_IN_PROGRESS,
-            current_task_state__task__name=stage.task_name,
-        )
-        .select_related("current_task_state__revision", "requested_by")
-        .order_by("current_task_state__started_at", "pk")
-    )
+    states = _waiting_states([stage.task_name])
     if not states:
         return []
     members = list(
@@ -92,22 +123,8 @@ def stage_queue(stage: stages.Stage, now=None) -> list[QueueEntry]:
         .distinct()
     )
     with_person = set(Person.objects.filter(user__in=members).values_list("user_id", flat=True))
-    pages = ExplainerPage.objects.in_bulk([int(s.object_id) for s in states])
     entries = []
-    for state in states:
-        page = pages.get(int(state.object_id))
-        if page is None:
-            continue
-        task_state = state.current_task_state
-        task_state.workflow_state = state  # duty_conflicts reads it: no extra query
-        conflicts = rules.duty_conflicts(task_state)
-        entry = QueueEntry(
-            page=page,
-            stage=stage,
-            submitted_by=_name(state.requested_by) if state.requested_by else "",
-            waiting_since=task_state.started_at,
-            days_waiting=max(0, (now - task_state.started_at).days),
-        )
+    for entry, conflicts in _entries(states, lambda task_state: stage, now):
         for member in members:
             reason = conflicts.reason_for(member)
             if reason:
@@ -118,6 +135,32 @@ def stage_queue(stage: stages.Stage, now=None) -> list[QueueEntry]:
                 entry.eligible.append(_name(member))
         entries.append(entry)
     return entries
+
+
+def reviewer_stages(user) -> list[stages.Stage]:
+    """The stages USER decides: those of the review groups they are in (superusers too)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [stage for stage in stages.STAGES if stage.group_name in names]
+
+
+def waiting_for(user, now=None) -> list[QueueEntry]:
+    """The pages USER may approve now, oldest first: at a stage of one of their groups, and
+    not barred by separation of duties (``rules.duty_conflicts``). A fixed number of
+    queries, whatever the number of pages."""
+    now = now or timezone.now()
+    by_task = {stage.task_name: stage for stage in reviewer_stages(user)}
+    if not by_task:
+        return []
+    states = _waiting_states(by_task)
+    return [
+        entry
+        for entry, conflicts in _entries(
+            states, lambda task_state: by_task[task_state.task.name], now
+        )
+        if conflicts.reason_for(user) is None
+    ]
 
 
 def flagged_entries(now=None) -> list[QueueEntry]:

@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from insights.review import reports, screen, stages
+from insights.review.content_checks import use_explainer_checker
+from insights.review.dashboard import add_waiting_for_you_panel
 from insights.review.screen.cancel import confirm_cancelling
 from insights.review.screen.editor import warn_reviewer_in_editor
 from insights.review.screen.feedback import label_resubmission, show_changes_requested
@@ -21,6 +23,8 @@ hooks.register("construct_page_action_menu", label_resubmission)
 hooks.register("construct_page_action_menu", confirm_cancelling)
 hooks.register("after_create_page", warn_about_unsynced_trials)
 hooks.register("after_edit_page", warn_about_unsynced_trials)
+hooks.register("construct_homepage_panels", add_waiting_for_you_panel)
+hooks.register("construct_wagtail_userbar", use_explainer_checker)
 
 
 @hooks.register("register_log_actions")

@@ -32,9 +32,15 @@ def step_form(n):
     return {"title": f"Step {n}", "short_label": f"S{n}", "text": rich_text(f"<p>Step {n}.</p>")}
 
 
-def body_form(*, disclaimer=True, steps=2, risk_management="<p>Treated early.</p>"):
+def body_form(
+    *,
+    disclaimer=True,
+    steps=2,
+    risk_management="<p>Treated early.</p>",
+    paragraph="<p>Plain words, citing NCT01234567.</p>",
+):
     blocks = [
-        ("paragraph", rich_text("<p>Plain words, citing NCT01234567.</p>")),
+        ("paragraph", rich_text(paragraph)),
         ("steps", {"heading": "How", "steps": list_block([step_form(n) for n in range(steps)])}),
         (
             "risks",
@@ -185,7 +191,10 @@ def test_malformed_nct_id_in_citations_is_a_form_error(admin_client, draft):
 def test_unknown_but_well_formed_nct_id_is_accepted(admin_client, draft):
     # Not yet in the Trial table: allowed here; registry verification checks it later.
     page, person = draft
-    response = post_edit(admin_client, page, edit_data(page, person, citations=["NCT09999999"]))
+    data = edit_data(
+        page, person, citations=["NCT09999999"], paragraph="<p>Studied in NCT09999999.</p>"
+    )
+    response = post_edit(admin_client, page, data)
     assert response.status_code == 302, form_errors(response)
     page.refresh_from_db()
     latest = page.get_latest_revision_as_object()

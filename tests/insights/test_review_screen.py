@@ -333,6 +333,12 @@ def test_stage_three_checks_decide_and_block_the_approval(client, team, fresh_tr
 # The registry panel -----------------------------------------------------------------------
 
 
+def cite_in_body(draft, nct_ids) -> None:
+    """Mention NCT_IDS in DRAFT's body, so that saving keeps their citations."""
+    if nct_ids:
+        draft.body.append(("paragraph", RichText(f"<p>Also {', '.join(nct_ids)}.</p>")))
+
+
 def test_registry_panel_puts_the_page_beside_the_registry_with_labels(client, team, fresh_trial):
     Trial.objects.filter(pk=fresh_trial.pk).update(
         overall_status="ACTIVE_NOT_RECRUITING",
@@ -352,6 +358,7 @@ def test_registry_panel_puts_the_page_beside_the_registry_with_labels(client, te
         ExplainerTrialCitation(nct_id="NCT04999999"),
         ExplainerTrialCitation(nct_id="NCT99000001"),
     ]
+    cite_in_body(draft, ["NCT04999999", "NCT99000001"])  # the citations follow the body
     draft.save_revision(user=team["writer"])
     submit(page, team["writer"])
 
@@ -387,6 +394,7 @@ def test_screen_queries_do_not_grow_with_the_cited_trials(client, team, fresh_tr
             *draft.trial_citations.all(),
             *(ExplainerTrialCitation(nct_id=nct) for nct in extra_ids),
         ]
+        cite_in_body(draft, extra_ids)
         draft.save_revision(user=team["writer"])
         for nct in extra_ids:
             Trial.objects.create(nct_id=nct, overall_status="RECRUITING", phases=["PHASE2"])
