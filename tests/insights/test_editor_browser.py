@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.processes import gunicorn, manage, process_env
+from tests.processes import gunicorn, manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,12 +51,12 @@ print(json.dumps(ids))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("checks_browser") / "db.sqlite3"
-    env = process_env(DATABASE_URL=f"sqlite:///{db}")
-    for command in (("migrate", "--no-input"), ("shell", "-c", SEED)):
-        result = manage(*command, env=env, timeout=300)
-        assert result.returncode == 0, result.stderr
+def site(scratch_databases, tmp_path_factory):
+    env = scratch_databases.copy(
+        "migrated", tmp_path_factory.mktemp("checks_browser") / "db.sqlite3"
+    )
+    result = manage("shell", "-c", SEED, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
     ids = json.loads(result.stdout.strip().splitlines()[-1])
     with gunicorn(env) as base:
         yield base, ids
