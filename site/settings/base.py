@@ -249,6 +249,9 @@ LOGGING = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "ClinicalMetric"
+# No Gravatar: the admin would send a hash of every reviewer's e-mail address to a third
+# party (and show a broken image where it cannot reach it); Wagtail's own avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = env_str("WAGTAIL_GRAVATAR_PROVIDER_URL", "") or None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Where readers reach the site: the default Wagtail Site's hostname and port follow it on
 # every migrate (home/site_address.py), so canonical URLs, og:url, JSON-LD, the sitemap and

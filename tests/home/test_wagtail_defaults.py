@@ -84,3 +84,12 @@ def test_a_research_analyst_uploads_an_image_and_a_document(client):
 def test_editors_keep_their_media_rights(client):
     response = as_user(client, member("ed", "Editors")).get("/admin/documents/add/")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_sends_no_reviewer_e_mail_hash_to_gravatar(client):
+    user = get_user_model().objects.create_superuser("avatar", "reviewer@example.org", "pw")
+    client.force_login(user)
+    html = client.get("/admin/").content.decode()
+    assert "gravatar" not in html.lower()
+    assert "avatar" in html  # Wagtail's own default avatar is shown instead
