@@ -100,12 +100,7 @@ def with_cache_headers(request, response, etag=None):
             patch_cache_control(response, no_store=True)
         return response
     if not response.has_header("Cache-Control"):
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.API_CACHE_MAX_AGE,
-            stale_while_revalidate=settings.API_CACHE_STALE_WHILE_REVALIDATE,
-        )
+        api_cache.public_cache_headers(response)
     if "no-store" in response["Cache-Control"]:
         return response
     if etag is None:

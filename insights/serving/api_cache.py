@@ -70,7 +70,8 @@ def _key(request) -> str:
     return f"{KEY_PREFIX}:{digest}"
 
 
-def _cache_headers(response) -> None:
+def public_cache_headers(response) -> None:
+    """The Cache-Control of a public API read (both versions, rendered or not)."""
     patch_cache_control(
         response,
         public=True,
@@ -94,7 +95,7 @@ def _not_modified(request, etag: str):
     response["ETag"] = f"W/{etag}" if _gzipped(request) else etag
     # The 200's Vary (both APIs vary on Accept; GZipMiddleware adds Accept-Encoding).
     response["Vary"] = "Accept, Accept-Encoding"
-    _cache_headers(response)
+    public_cache_headers(response)
     return response
 
 

@@ -10,7 +10,6 @@ user may see, answered ``private, no-store``), responses a view marked private
 serving event covers (redirects, snippets, sites, schema) are not cached at all.
 """
 
-from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -30,12 +29,7 @@ def with_cache_headers(request, response, etag):
     elif response.status_code != 200 or request.method not in ("GET", "HEAD"):
         patch_cache_control(response, no_store=True)
     else:
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.API_CACHE_MAX_AGE,
-            stale_while_revalidate=settings.API_CACHE_STALE_WHILE_REVALIDATE,
-        )
+        api_cache.public_cache_headers(response)
         if etag is not None:
             response["ETag"] = etag
     return response
