@@ -10,6 +10,7 @@ preview loaded; a preview that fails to load never reads "0 issues". The trial l
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.processes import gunicorn, manage
 
@@ -152,7 +153,8 @@ def test_choose_a_trial_writes_its_nct_id_which_is_saved_as_text(site, editor):
     editor.locator("[data-nct-id-chooser-button]").click()
     choice = editor.locator(".modal a[data-chooser-modal-choice]", has_text="A study to choose")
     choice.click()
-    assert field.input_value() == "NCT04444444"
+    # The chooser answers the choice over HTTP before the field changes: wait for it.
+    expect(field).to_have_value("NCT04444444", timeout=30_000)
     with editor.expect_navigation():
         editor.locator(
             "button[name=action-save], button[type=submit]:has-text('Save draft')"

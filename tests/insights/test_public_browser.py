@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.processes import PROJECT_ROOT, gunicorn
 
@@ -137,7 +138,8 @@ def test_footer_links_to_every_publisher_page(site_url, browser):
             link = footer.get_by_role("link", name=name, exact=True)
             assert link.is_visible(), name
         footer.get_by_role("link", name="Privacy", exact=True).click()
-        assert page.locator("h1").inner_text() == "Privacy"
+        page.wait_for_url("**/privacy/")
+        expect(page.locator("h1")).to_have_text("Privacy")
     finally:
         context.close()
 
