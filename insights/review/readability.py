@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import textstat
 from django.conf import settings
 
 # Below this many words the formulas say nothing useful.
@@ -56,6 +55,10 @@ def readability_of(text: str) -> Readability:
     words = len(text.split())
     if words < MIN_WORDS:
         return Readability(words, None, None, grade_target())
+    # textstat loads its word lists on import (~0.7 s): every process would pay it at
+    # start-up (web and task workers, management commands) for a screen few of them show.
+    import textstat
+
     return Readability(
         words,
         float(textstat.flesch_kincaid_grade(text)),
