@@ -5,6 +5,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from tests import databases
 from tests import reference_records as reference
 from tests.processes import ScratchDatabases
 
@@ -28,12 +29,39 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def scratch_databases(tmp_path_factory, worker_id) -> ScratchDatabases:
-    """Templates for child processes' databases, shared by the xdist workers of a run."""
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist every worker's base sits in the run's own directory; alone, the base is it.
-    root = base.parent if worker_id != "master" else base
-    return ScratchDatabases(root)
+def scratch_databases() -> ScratchDatabases:
+    """Templates for child processes' databases, shared by every run of the same code."""
+    return ScratchDatabases(databases.template_root())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    scratch_databases,
+    tmp_path_factory,
+):
+    """The test database, a copy of one migrated template (tests/databases.py) instead of
+    a ``migrate`` of its own in every xdist worker (pytest-django's default)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            databases.fill_sqlite_from(connection, scratch_databases.template("migrated"))
+            yield
+            return
+        worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
+        base = tmp_path_factory.getbasetemp()
+        run_dir = base.parent if worker_id != "master" else base
+        keepdb = django_db_keepdb and not django_db_createdb
+        clone = databases.clone_postgres_template(connection, run_dir, worker_id, keepdb)
+    yield
+    with django_db_blocker.unblock():
+        databases.drop_postgres_clone(connection, clone)
 
 
 @pytest.fixture(scope="session")

@@ -105,20 +105,31 @@ def gunicorn(env: dict):
         yield base
 
 
+def copy_sqlite(source_path: Path, dest: Path) -> None:
+    """Copy a SQLite database consistently (its backup API), whatever its journal."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(dest)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 class ScratchDatabases:
-    """SQLite files for child processes, copied from templates built once per test run.
+    """SQLite files for child processes, copied from templates built once per code.
 
     Child processes cannot see the test database's transaction, so each gets a database
     of its own. A real ``manage.py migrate`` (and ``load_demo_content``) costs tens of
-    seconds; it runs once per template and run, whichever xdist worker asks first (the
-    others wait on a file lock), and every user gets a copy in milliseconds.
-    Templates: ``migrated`` (every migration applied) and ``demo`` (plus the demo content,
+    seconds; it runs once per template and code fingerprint (``tests.databases``),
+    whichever process asks first (the others wait on a file lock), and every user gets a
+    copy in milliseconds. Templates: ``migrated`` (every migration applied; also the
+    source of the SQLite test databases) and ``demo`` (a copy of it plus the demo content,
     accounts with the default demo password).
     """
 
     BUILDS = {
-        "migrated": (("migrate", "--no-input"),),
-        "demo": (("migrate", "--no-input"), ("load_demo_content",)),
+        "migrated": (None, ("migrate", "--no-input")),
+        "demo": ("migrated", ("load_demo_content",)),
     }
 
     def __init__(self, root: Path):
@@ -126,27 +137,26 @@ class ScratchDatabases:
 
     def template(self, name: str) -> Path:
         path = self.root / f"{name}.sqlite3"
-        with open(self.root / "templates.lock", "w") as lock:
+        if path.exists():  # built: templates are never written again
+            return path
+        base, command = self.BUILDS[name]
+        base_path = self.template(base) if base else None
+        with open(self.root / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.exists():
-                building = path.with_suffix(".building")
-                building.unlink(missing_ok=True)
+                building = path.with_suffix(f".building-{os.getpid()}")
+                if base_path:
+                    copy_sqlite(base_path, building)
                 env = process_env(DATABASE_URL=f"sqlite:///{building}")
                 env.pop("DEMO_PASSWORD", None)
-                for command in self.BUILDS[name]:
-                    result = manage(*command, env=env, timeout=600)
-                    assert result.returncode == 0, result.stdout + result.stderr
+                result = manage(*command, env=env, timeout=600)
+                assert result.returncode == 0, result.stdout + result.stderr
                 building.rename(path)
         return path
 
     def copy(self, name: str, dest: Path, **overrides: str) -> dict:
         """A copy of template NAME at DEST; the environment of a child process using it."""
-        source, target = sqlite3.connect(self.template(name)), sqlite3.connect(dest)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        copy_sqlite(self.template(name), dest)
         env = process_env(DATABASE_URL=f"sqlite:///{dest}", **overrides)
         env["SCRATCH_DB_PATH"] = str(dest)
         return env

@@ -2,9 +2,9 @@
 anonymous reader, on two gunicorn workers sharing the cache (Redis, TEST_REDIS_URL).
 
 Child processes cannot see the test database's transaction, so the sweep runs on a
-database of its own (a copy of the migrated scratch SQLite file, or a fresh PostgreSQL
-database when the suite runs on PostgreSQL). Every change is made by a separate
-``manage.py shell`` process, as an editor's request or the registry sync would.
+database of its own (a copy of the migrated scratch SQLite file, or of the run's migrated
+PostgreSQL template when the suite runs on PostgreSQL). Every change is made by a Django
+process apart from the web workers, as an editor's request or the registry sync would.
 """
 
 import json
@@ -14,17 +14,19 @@ import textwrap
 import urllib.parse
 from contextlib import contextmanager
 
-import psycopg
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 
+from tests import databases
 from tests.processes import (
     BIN,
+    PROJECT_ROOT,
+    PYTHON,
     TEST_REDIS_URL,
     free_port,
     http_get,
-    manage,
     running,
     wait_for_http,
 )
@@ -189,34 +191,31 @@ CHANGES = [
 
 
 def child_database(tmp_path, scratch_db_env) -> str:
-    """A database URL of the sweep's own, migrated."""
+    """A database URL of the sweep's own, migrated: a copy of the run's template."""
     default = settings.DATABASES["default"]
     if default["ENGINE"].endswith("sqlite3"):
         path = tmp_path / "sweep.sqlite3"
         shutil.copy(scratch_db_env["SCRATCH_DB_PATH"], path)
         return f"sqlite:///{path}"
     name = f"{default['NAME']}_sweep"
+    databases.copy_postgres_template(connection, name)
     server = f"postgres://{default['USER']}@{default['HOST']}:{default['PORT'] or 5432}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
     return f"{server}/{name}"
 
 
 @pytest.fixture
-def sweep_env(tmp_path, scratch_db_env):
+def sweep_env(tmp_path, scratch_db_env, django_db_setup, django_db_blocker):
     env = dict(scratch_db_env)
+    with django_db_blocker.unblock():
+        database_url = child_database(tmp_path, scratch_db_env)
     env.update(
-        DATABASE_URL=child_database(tmp_path, scratch_db_env),
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="tests.insights.sweep_settings",
         SWEEP_MEDIA_ROOT=str(tmp_path / "media"),
         REDIS_URL=TEST_REDIS_URL,
         GUNICORN_ACCESSLOG="/dev/null",
     )
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    if not env["DATABASE_URL"].startswith("sqlite"):
-        result = manage("migrate", "--no-input", env=env, timeout=600)
-        assert result.returncode == 0, result.stderr
     yield env
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
@@ -236,10 +235,50 @@ def two_workers(env):
         yield base
 
 
-def shell(env, code: str) -> str:
-    result = manage("shell", "-c", textwrap.dedent(code), env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+# Makes each change as a long-lived admin worker would: one Django process for the whole
+# sweep, a fresh namespace per change (a manage.py shell per change cost ~5 s of start-up).
+EDITOR = """
+import contextlib, io, json, sys, traceback
+import django
+django.setup()
+for line in sys.stdin:
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            exec(json.loads(line), {})
+        reply = {"output": output.getvalue()}
+    except Exception:
+        reply = {"error": traceback.format_exc()}
+    print(json.dumps(reply), flush=True)
+"""
+
+
+@contextmanager
+def editor(env):
+    """A Django process apart from the two web workers; yields ``change(code) -> stdout``."""
+    proc = subprocess.Popen(
+        [PYTHON, "-c", EDITOR],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def change(code: str) -> str:
+        proc.stdin.write(json.dumps(textwrap.dedent(code)) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        assert line, f"the editor process exited with {proc.wait()}"
+        reply = json.loads(line)
+        assert "error" not in reply, reply.get("error")
+        return reply["output"]
+
+    try:
+        yield change
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
 
 
 def reads(url: str) -> list[str]:
@@ -252,9 +291,9 @@ def reads(url: str) -> list[str]:
 
 
 def test_every_input_shows_on_the_next_anonymous_read(sweep_env):
-    created = json.loads(shell(sweep_env, SETUP).strip().splitlines()[-1])
     stale = []
-    with two_workers(sweep_env) as base:
+    with editor(sweep_env) as change, two_workers(sweep_env) as base:
+        created = json.loads(change(SETUP).strip().splitlines()[-1])
         url = urllib.parse.urljoin(base, created["url"])
         first = reads(url)
         assert all("Sweep explainer" in body for body in first)
@@ -262,7 +301,7 @@ def test_every_input_shows_on_the_next_anonymous_read(sweep_env):
         for name, code, shown, gone in CHANGES:
             before = reads(url)
             assert all(shown not in body for body in before), name
-            shell(sweep_env, code)
+            change(code)
             after = reads(url)
             if not all(shown in body and (gone is None or gone not in body) for body in after):
                 stale.append(name)
