@@ -79,3 +79,54 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _uses_db(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in names
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(scope="module")
+def module_transaction(request, django_db_setup, django_db_blocker):
+    """Rows a module's tests share, built once per module as Django's
+    ``TestCase.setUpTestData`` builds them per class: inside a transaction rolled back
+    after the module's last test. Each test's own transaction is a savepoint inside it,
+    so whatever a test changes is undone before the next one starts. Yields False (and
+    opens nothing) in a module with transactional tests: those must really commit."""
+    from django.db import transaction
+
+    if any(_transactional(i) for i in request.session.items if i.module is request.module):
+        yield False
+        return
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    yield True
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def team_rows(request, django_db_blocker):
+    """The review team (tests/insights/review_support.py), built once for each module
+    using the ``team`` fixture and before its first test, so every test of the module
+    sees the same rows whatever the order; None where the module shares no rows."""
+    # pytest-django runs a module's database tests before its others: the rows are built
+    # for the first of them (the test whose set-up this is) and seen by all of them.
+    first = getattr(request, "_pyfuncitem", None)
+    if "team" not in vars(request.module) or first is None or not _uses_db(first):
+        return None
+    if not request.getfixturevalue("module_transaction"):
+        return None
+    from tests.insights.review_support import build_team
+
+    with django_db_blocker.unblock():
+        return {name: user.pk for name, user in build_team().items()}

@@ -25,7 +25,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Image {n}")
     description = factory.Sequence(lambda n: f"Alt text of image {n}")
-    file = factory.LazyFunction(lambda: get_test_image_file(size=(640, 400)))
+    file = factory.LazyFunction(lambda: get_test_image_file(size=(240, 160)))
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

@@ -44,10 +44,22 @@ def body_with(word: str) -> list[dict]:
     return [paragraph(rich(f"Text about {word}.")), disclaimer_block()]
 
 
+@pytest.fixture(scope="module")
+def hidden_ids(module_transaction, django_db_blocker):
+    """Built once for the module's tests (``module_transaction``): they only read."""
+    assert module_transaction
+    with django_db_blocker.unblock():
+        return build_hidden()
+
+
 @pytest.fixture
-def hidden(django_user_model):
+def hidden(db, hidden_ids):
+    return hidden_ids
+
+
+def build_hidden() -> dict:
     """Every kind of content that must not leak; returns ids to probe directly."""
-    editor = django_user_model.objects.create_user("editor", password="x", is_superuser=True)
+    editor = get_user_model().objects.create_user("editor", password="x", is_superuser=True)
     ids = {}
 
     page = ExplainerPageFactory(

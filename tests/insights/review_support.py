@@ -64,8 +64,7 @@ def make_user(
     return user
 
 
-@pytest.fixture
-def team(db):
+def build_team() -> dict:
     """One user per role (two per review group), each linked to a Person, and a superuser."""
     users = {
         name: make_user(name, group, person_credentials=credentials, role=role)
@@ -73,6 +72,17 @@ def team(db):
     }
     users["boss"] = make_user("boss", superuser=True, person_credentials="Publisher")
     return users
+
+
+@pytest.fixture
+def team(db, team_rows):
+    """The team of ``build_team``: built once per module (``team_rows`` in
+    tests/conftest.py) and fetched afresh for each test, so no test sees another's
+    in-memory changes; built per test in a module with transactional tests."""
+    if team_rows is None:
+        return build_team()
+    users = get_user_model().objects.in_bulk(team_rows.values())
+    return {name: users[pk] for name, pk in team_rows.items()}
 
 
 @pytest.fixture

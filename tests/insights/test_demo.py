@@ -11,9 +11,17 @@ from people.models import Person, Role
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_transaction, django_db_blocker):
+    """The demo content, loaded once for the module's tests (``module_transaction``)."""
+    assert module_transaction
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", stdout=io.StringIO())
+
+
 @pytest.fixture
-def demo():
-    call_command("load_demo_content", stdout=io.StringIO())
+def demo(db, demo_loaded):
+    return None
 
 
 def test_loading_twice_changes_nothing(demo):

@@ -23,7 +23,6 @@ from tests.api.factories import (
     steps_block,
     trial_list_block,
 )
-from tests.api.test_query_counts import rich_explainers
 from tests.insights.review_support import make_user
 from tests.trials.factories import TrialFactory
 
@@ -85,21 +84,6 @@ def test_a_draft_or_private_explainer_is_not_listed(v3):
     ExplainerPageFactory(title="Draft only", publish=False)
     assert v3.get("explainers/").json()["count"] == 0
     assert v3.get("explainers/999999/").status_code == 404
-
-
-def test_list_of_50_with_every_field_is_at_most_20_queries(v3):
-    rich_explainers(50)
-    count, data = count_queries(v3, "explainers/", limit=50)
-    assert len(data["items"]) == 50
-    assert count <= 20, f"{count} queries"
-
-
-def test_list_queries_do_not_grow_with_items(v3):
-    rich_explainers(6)
-    small, _ = count_queries(v3, "explainers/", limit=2)
-    large, data = count_queries(v3, "explainers/", limit=6)
-    assert len(data["items"]) == 6
-    assert large == small
 
 
 @pytest.mark.parametrize(
