@@ -1,6 +1,5 @@
 """Start real processes (manage.py, gunicorn, qcluster) against a scratch database."""
 
-import fcntl
 import os
 import signal
 import socket
@@ -12,6 +11,8 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.databases import file_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A Redis database of the tests' own, never the application's default 0.
@@ -141,8 +142,7 @@ class ScratchDatabases:
             return path
         base, command = self.BUILDS[name]
         base_path = self.template(base) if base else None
-        with open(self.root / f"{name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with file_lock(self.root / f"{name}.lock"):
             if not path.exists():
                 building = path.with_suffix(f".building-{os.getpid()}")
                 if base_path:
