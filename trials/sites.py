@@ -13,7 +13,10 @@ class TrialSite(models.Model):
     locations``), rewritten with its trial by the sync. Coordinates are the registry's
     ``geoPoint``; a location without one has none (listed, never on the map)."""
 
-    trial = models.ForeignKey("trials.Trial", on_delete=models.CASCADE, related_name="sites")
+    # indexed by trials_site_trial_point_idx (trial first), not by an index of its own
+    trial = models.ForeignKey(
+        "trials.Trial", on_delete=models.CASCADE, related_name="sites", db_index=False
+    )
     position = models.PositiveIntegerField(default=0)
     facility = models.CharField(max_length=500, blank=True)
     city = models.CharField(max_length=200, blank=True)
@@ -33,6 +36,11 @@ class TrialSite(models.Model):
             models.Index(fields=["city", "country"], name="trials_site_city_idx"),
             # distance: a bounding box on latitude first, longitude checked in the index
             models.Index(fields=["latitude", "longitude", "trial"], name="trials_site_point_idx"),
+            # a trial's sites (its page, the sync's rewrite) and a broad distance checked
+            # trial by trial (trials.filters.walk.probed_sites), without reading the rows
+            models.Index(
+                fields=["trial", "latitude", "longitude"], name="trials_site_trial_point_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,13 @@ from django.utils.functional import cached_property
 
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
-from trials.filters.facets import LIVE_LIMIT
-from trials.filters.walk import ordered_reads
+from trials.filters import facets as facet_counting
+from trials.filters.walk import ordered_reads, probed_sites
 from trials.maps import map_enabled, result_points, site_points
 from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
 
 PER_PAGE = 20
-COUNT_CAP = 1_000  # beyond this, "more than 1,000": counting every match costs more than it tells
 FACET_HEADINGS = (("status", "Status"), ("phase", "Phase"), ("country", "Country"))
 LIST_FIELDS = [
     "id",
@@ -46,17 +45,24 @@ LIST_FIELDS = [
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows, so a broad filter on 500,000 trials stays fast."""
+    """Counts at most ``facets.LIVE_LIMIT`` + 1 rows ("More than 1,000 trials": counting
+    every match of a broad filter at 600,000 trials costs more than it tells), or takes
+    COUNT, that capped count as the facets found it."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property, already known
 
     @cached_property
     def count(self):
         # No ORDER BY in the count: the database can stop at the cap instead of sorting
         # every match first.
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return self.object_list.order_by().values("pk")[: facet_counting.LIVE_LIMIT + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > facet_counting.LIVE_LIMIT
 
 
 def page_rows(page_obj, *, walk: bool) -> list:
@@ -81,14 +87,15 @@ def trial_list(request):
     if not finder.is_valid():
         context = {"form": finder.form, "page_obj": None, "trials": [], "facets": None}
         return render(request, "trials/trial_list.html", context, status=400)
-    paginator = CappedPaginator(finder.qs, PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    trials = page_rows(page_obj, walk=paginator.capped and finder.walks_when_broad)
+    with probed_sites(when=finder.probes_sites):
+        facets = finder.facets()  # first: counting them may count the matches too
+        paginator = CappedPaginator(finder.qs, PER_PAGE, count=finder.capped_matches())
+        page_obj = paginator.get_page(request.GET.get("page"))
+        trials = page_rows(page_obj, walk=paginator.capped and finder.walks_when_broad)
     _attach_citations(trials)
     query = request.GET.copy()
     query.pop("page", None)
     last_success = TrialSyncRun.last_success()
-    facets = finder.facets()
     context = {
         "form": finder.form,
         "page_obj": page_obj,
@@ -99,7 +106,7 @@ def trial_list(request):
             for (name, heading), items in zip(FACET_HEADINGS, facets.values(), strict=True)
         ],
         # counts that are lower bounds say so (the first LIVE_LIMIT matches were counted)
-        "facets_at_least": LIVE_LIMIT
+        "facets_at_least": facet_counting.LIVE_LIMIT
         if any(item["at_least"] for items in facets.values() for item in items)
         else None,
         "querystring": query.urlencode(),

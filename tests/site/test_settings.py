@@ -65,6 +65,27 @@ def test_database_from_env_parses_postgres(monkeypatch):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "test"
     assert config["CONN_MAX_AGE"] == 60
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_database_from_env_keeps_the_urls_own_postgres_options(monkeypatch):
+    from site.settings.environment import database_from_env
+
+    url = "postgres://postgres@127.0.0.1:5432/test?options=-c%20statement_timeout%3D5000"
+    monkeypatch.setenv("DATABASE_URL", url)
+    options = database_from_env("sqlite:///x.sqlite3", conn_max_age=0)["OPTIONS"]["options"]
+    assert options == "-c statement_timeout=5000 -c jit=off"
+
+
+@pytest.mark.django_db
+def test_postgres_connections_do_not_jit_compile_the_sites_short_queries():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT: the PostgreSQL pass checks it")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_env_bool_rejects_nonsense(monkeypatch):

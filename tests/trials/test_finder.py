@@ -216,10 +216,11 @@ def test_the_finder_query_count_is_constant(client):
         TrialSiteFactory()  # each trial written forgets the cached facets
     with CaptureQueriesContext(connection) as many:
         assert client.get(LIST, params).status_code == 200
-    # the place (3: no place table without a finished sync, then the sites), the country,
-    # count, page, last sync, stored statuses, the facets
-    # counted live (a distance is no structured filter) in two queries: status and phase
-    # share the set without the country filter's own; cached: no facet query
+    # the place (3: no place table without a finished sync, then the sites), the sites in
+    # the distance's box (from the same table), the country, page, last sync, stored
+    # statuses, the facets counted live (a distance is no structured filter) in two
+    # queries: status and phase share the whole set (its size is the count), the country
+    # facet the set without its own filter; cached: no facet query and no count
     assert len(few) == len(many) == 10
     assert len(warm) == 8
 

@@ -85,12 +85,14 @@ def sites_countries() -> dict:
 def test_structured_filters_are_counted_from_the_facet_counts_table(demo, params):
     assert TrialFacetCount.objects.exists()  # the loader counted
     with CaptureQueriesContext(connection) as queries:
-        found = facets.compute(finder(params), facets.active_filters(finder(params)))
+        found = facets.compute(finder(params), facets.active_filters(finder(params)))["facets"]
     grouped = [q["sql"] for q in queries if "GROUP BY" in q["sql"]]
     assert len(grouped) == 3 and all('FROM "trials_trialfacetcount"' in q for q in grouped)
     assert as_counts(found) == by_python(params)
     # the same counts as counting live (small data: exact)
-    assert found == facets._live(finder(params))
+    live = facets._live(finder(params))
+    assert found == live["facets"]
+    assert live["matches"] == finder(params).qs.count()  # the whole set, uncapped here
     assert not any(item["at_least"] for items in found.values() for item in items)
 
 
@@ -151,7 +153,7 @@ def test_trials_written_empty_the_counts_in_the_same_transaction(demo):
         store_page(studies, timezone.now())
         assert not TrialFacetCount.objects.exists()  # gone with the writes, not after
     # until the run ends, facets are counted live, and right
-    assert as_counts(facets.compute(finder({}), {})) == by_python({})
+    assert as_counts(facets.compute(finder({}), {})["facets"]) == by_python({})
 
 
 def test_a_sync_keeps_countries_and_facet_counts_true(registry, registry_client):
@@ -159,7 +161,7 @@ def test_a_sync_keeps_countries_and_facet_counts_true(registry, registry_client)
     run_sync(full=True, client=registry_client)
     assert {t.nct_id: t.countries for t in Trial.objects.all()} == sites_countries()
     assert TrialFacetCount.objects.exists()
-    assert as_counts(facets.compute(finder({}), {})) == by_python({})
+    assert as_counts(facets.compute(finder({}), {})["facets"]) == by_python({})
 
     def move_to_iceland(study):
         module = study["protocolSection"].setdefault("contactsLocationsModule", {})
@@ -172,7 +174,9 @@ def test_a_sync_keeps_countries_and_facet_counts_true(registry, registry_client)
     trial = Trial.objects.get(nct_id="NCT99000015")
     assert trial.countries == ["Iceland"]
     assert {t.nct_id: t.countries for t in Trial.objects.all()} == sites_countries()
-    counted = as_counts(facets.compute(finder({"country": "Iceland"}), {"country": "Iceland"}))
+    counted = as_counts(
+        facets.compute(finder({"country": "Iceland"}), {"country": "Iceland"})["facets"]
+    )
     assert counted == by_python({"country": "Iceland"})
     assert counted["status"] == {"SUSPENDED": 1}
     # the country filter reads the column (PostgreSQL) or the sites (SQLite): same trials
@@ -230,27 +234,49 @@ def test_rebuild_counts_every_trial_once_and_once_per_country():
 def test_a_broad_full_text_or_distance_match_is_read_in_the_listings_order(
     client, monkeypatch, params
 ):
-    from trials import views
-
     for day in range(8):
         site = TrialSiteFactory()
         Trial.objects.filter(pk=site.trial_id).update(
             last_update_posted=timezone.localdate() - timezone.timedelta(days=day % 3)
         )
     narrow = client.get(LIST, params).context["trials"]  # 8 matches: no walk
-    monkeypatch.setattr(views, "COUNT_CAP", 3)  # now the match is broad
+    monkeypatch.setattr(facets, "LIVE_LIMIT", 3)  # now the match is broad
+    cache.clear()  # the facets (and the count they found) of the 8 matches
     with CaptureQueriesContext(connection) as queries:
         broad = client.get(LIST, params).context["trials"]
     walked = [q["sql"] for q in queries if "enable_bitmapscan" in q["sql"]]
     assert len(walked) == (1 if connection.vendor == "postgresql" else 0)
     # the same trials in the same order (most recently updated, then NCT ID); the
-    # paginator stops at the capped count (COUNT_CAP + 1)
+    # paginator stops at the capped count (LIVE_LIMIT + 1)
     assert [t.nct_id for t in broad] == [t.nct_id for t in narrow][:4]
     assert len({t.last_update_posted for t in broad}) > 1
     # a structured filter has its own ordered index: never walked
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST, {"status": "RECRUITING"})
     assert not any("enable_bitmapscan" in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    ("params", "samples"),
+    [
+        ({"condition": "lymphoma"}, 1),  # one set for the three facets and the count
+        ({"condition": "lymphoma", "status": "RECRUITING"}, 2),  # and one without status
+    ],
+)
+def test_the_listing_takes_its_count_from_the_live_facets_sample(client, params, samples):
+    for _ in range(3):
+        TrialSiteFactory(trial=TrialFactory(overall_status="RECRUITING"))
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    capped = [q["sql"] for q in queries if f"LIMIT {facets.LIVE_LIMIT + 1}" in q["sql"]]
+    assert len(capped) == samples  # the facets' samples; no count of its own
+    assert response.context["paginator"].count == 3
+    assert len(response.context["trials"]) == 3
+    # warm: the count comes from the cache with the facets
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST, params)
+    assert not any(f"LIMIT {facets.LIVE_LIMIT + 1}" in q["sql"] for q in queries)
 
 
 def test_near_a_city_reads_the_place_sums_counted_when_the_sync_ended(client):
@@ -266,3 +292,46 @@ def test_near_a_city_reads_the_place_sums_counted_when_the_sync_ended(client):
     assert city_point("Boston, Elsewhere, United States") == pytest.approx((43.0, -72.0))
     TrialSiteFactory(trial=TrialFactory(), latitude=44.0, longitude=-70.0)  # trials written
     assert city_point("Boston, United States") == pytest.approx((43.0, -71.0))
+
+
+def test_the_sites_in_a_distances_box_are_counted_from_the_place_sums():
+    from trials.filters.places import sites_in_box
+
+    for _ in range(3):
+        TrialSiteFactory(city="Boston", latitude=42.36, longitude=-71.06)
+    TrialSiteFactory(city="Worcester", latitude=42.26, longitude=-71.80)  # 62 km away
+    TrialSiteFactory(city="Paris", country="France", latitude=48.85, longitude=2.35)
+    assert sites_in_box(42.36, -71.06, 50) is None  # no place sums yet: no estimate
+    facet_counts.rebuild()
+    assert sites_in_box(42.36, -71.06, 50) == 3
+    assert sites_in_box(42.36, -71.06, 100) == 4
+    assert sites_in_box(48.85, 2.35, 2000) == 1  # Boston is 5,500 km from Paris
+    assert sites_in_box(42.36, -71.06, 10_000) == 5  # a box over the pole: every site
+
+
+@pytest.mark.parametrize(("broad_box_sites", "probed"), [(10, False), (2, True)])
+def test_a_broad_distance_checks_each_trials_sites_by_the_trial(
+    client, monkeypatch, broad_box_sites, probed
+):
+    import trials.filters
+
+    for day in range(6):
+        site = TrialSiteFactory(city="Boston", latitude=42.36, longitude=-71.06)
+        Trial.objects.filter(pk=site.trial_id).update(
+            last_update_posted=timezone.localdate() - timezone.timedelta(days=day)
+        )
+    TrialSiteFactory(city="Paris", country="France", latitude=48.85, longitude=2.35)
+    facet_counts.rebuild()
+    monkeypatch.setattr(trials.filters, "BROAD_BOX_SITES", broad_box_sites)
+    params = {"near": "Boston, United States", "within_km": "100"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    planned = [q["sql"] for q in queries if "enable_hashjoin = off" in q["sql"]]
+    assert len(planned) == (1 if probed and connection.vendor == "postgresql" else 0)
+    # the same answer either way: the six Boston trials, newest first, counted
+    shown = [t.nct_id for t in response.context["trials"]]
+    expected = Trial.objects.filter(sites__city="Boston").order_by("-last_update_posted")
+    assert shown == [t.nct_id for t in expected]
+    assert response.context["paginator"].count == 6
+    statuses = {f["name"]: f["items"] for f in response.context["facets"]}["status"]
+    assert sum(item["count"] for item in statuses) == 6

@@ -17,16 +17,20 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import cached_property
 
 from trials.models import Phase, Trial, phase_labels_containing, status_choices
 from trials.sites import TrialSite
 
 from .fields import NctIdsField, TextField, TrialFinderForm, UpdatedSinceField, ValuesField
-from .places import bounding_box, sites_within
+from .places import bounding_box, sites_in_box, sites_within
 
 __all__ = ["TrialAPIFilter", "TrialAdminFilter", "TrialFilter", "bounding_box"]
 
 DEFAULT_WITHIN_KM = 50
+# A distance whose box holds more sites than this is checked trial by trial (the
+# trial's sites by its index) rather than by collecting every site in the box first.
+BROAD_BOX_SITES = 20_000
 MAX_WITHIN_KM = 5000
 PAGE_SORTS = {
     "updated": ("Recently updated", ("-last_update_posted", "nct_id")),
@@ -140,6 +144,16 @@ class TrialFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return any(data.get(name) for name in self.WALKED if name in self.filters)
 
+    @cached_property
+    def probes_sites(self) -> bool:
+        """Whether the distance is broad: its box holds more than BROAD_BOX_SITES sites
+        (``trials.filters.walk.probed_sites``)."""
+        near = self.form.cleaned_data.get("near") if "near" in self.filters else None
+        if not near:
+            return False
+        km = float(self.form.cleaned_data.get("within_km") or DEFAULT_WITHIN_KM)
+        return (sites_in_box(near[0], near[1], km) or 0) > BROAD_BOX_SITES
+
     @property
     def filter_names(self) -> list[str]:
         return [n for n in self.filters if n not in ("sort", "order", "within_km")]
@@ -222,6 +236,13 @@ class TrialFilter(django_filters.FilterSet):
         from .facets import facets
 
         return facets(self)
+
+    def capped_matches(self) -> int | None:
+        """How many trials match, capped at ``facets.LIVE_LIMIT`` + 1, when counting the
+        facets counted them (the live facets' sample of the whole set), else None."""
+        from .facets import counted
+
+        return counted(self)["matches"]
 
 
 class NctIdsFilter(django_filters.CharFilter):

@@ -24,7 +24,8 @@ from trials import facet_counts, labels
 from trials.models import Trial
 
 COUNTRY_FACET_SIZE = 20
-# as the listing's capped count: "More than 1,000 trials", counts among the first 1,000
+# The first LIVE_LIMIT matches of a filter set are all the finder counts: the listing's
+# count ("More than 1,000 trials" beyond it) and each live facet's sample.
 LIVE_LIMIT = 1_000
 GENERATION_KEY = "trials:facets:generation"
 CACHE_SECONDS = 24 * 3600  # a daily sync replaces the generation anyway
@@ -70,22 +71,32 @@ def cache_key(filters: dict, generation: str) -> str:
 
 def facets(finder) -> dict[str, list[dict]]:
     """``{"status": [{"value", "label", "count", "at_least"}], "phase": …, "country": …}``,
-    most first, from the cache or computed (and cached under the generation read
-    before counting, so counts of trials that changed meanwhile are never kept)."""
-    filters = active_filters(finder)
-    key = cache_key(filters, _generation())
-    found = cache.get(key)
+    most first (``counted``)."""
+    return counted(finder)["facets"]
+
+
+def counted(finder) -> dict:
+    """``{"facets": …, "matches": the whole set's count capped at LIVE_LIMIT + 1, or None
+    when no query counted the whole set}``, from the cache or computed (and cached under
+    the generation read before counting, so counts of trials that changed meanwhile are
+    never kept); kept on FINDER for its other readers."""
+    found = getattr(finder, "_counted", None)
     if found is None:
-        found = compute(finder, filters)
-        cache.set(key, found, CACHE_SECONDS)
+        filters = active_filters(finder)
+        key = cache_key(filters, _generation())
+        found = cache.get(key)
+        if found is None:
+            found = compute(finder, filters)
+            cache.set(key, found, CACHE_SECONDS)
+        finder._counted = found
     return found
 
 
-def compute(finder, filters: dict) -> dict[str, list[dict]]:
+def compute(finder, filters: dict) -> dict:
     if set(filters) <= STRUCTURED:
         rows = facet_counts.counts()
         if rows is not None:
-            return _from_counts(finder, rows)
+            return {"facets": _from_counts(finder, rows), "matches": None}
     return _live(finder)
 
 
@@ -132,26 +143,31 @@ def _from_counts(finder, rows) -> dict[str, list[dict]]:
 COLUMNS = {"status": "overall_status", "phase": "phase_label", "country": "countries"}
 
 
-def _live(finder) -> dict[str, list[dict]]:
+def _live(finder) -> dict:
     """Each facet over at most LIVE_LIMIT + 1 trials of its set; facets whose own filter
-    is not set share one set, so one query counts them all."""
+    is not set share one set, the whole filter set, so one query counts them all and the
+    set's capped size (``matches``)."""
     data = finder.form.cleaned_data
     groups: dict[str, list[str]] = {}
     for name in FACETS:
         groups.setdefault(name if data.get(name) else "", []).append(name)
     found: dict[str, list[dict]] = {}
+    matches = None
     for without, names in groups.items():
-        rows, capped = _counted(finder, without, names)
+        rows, sampled = _sample(finder, without, names)
+        capped = sampled > LIVE_LIMIT
+        if not without:
+            matches = sampled
         for name in names:
             counted = rows.get(name, [])
             if name == "phase":
                 counted = _split_phases(counted)
             found[name] = _facet(counted, NAMES[name], at_least=capped)
-    return {name: found[name] for name in FACETS}
+    return {"facets": {name: found[name] for name in FACETS}, "matches": matches}
 
 
-def _counted(finder, without: str, names: list[str]) -> tuple[dict[str, list], bool]:
-    """({facet: [(value, n)]}, whether more than LIVE_LIMIT trials were in the set)."""
+def _sample(finder, without: str, names: list[str]) -> tuple[dict[str, list], int]:
+    """({facet: [(value, n)]}, trials in the sample: LIVE_LIMIT + 1 when more match)."""
     base = finder.filter_queryset(finder.queryset, without=without).order_by()
     columns = [COLUMNS[name] for name in names]
     sql, params = base.values_list(*columns)[: LIVE_LIMIT + 1].query.sql_with_params()
@@ -173,7 +189,7 @@ def _counted(finder, without: str, names: list[str]) -> tuple[dict[str, list], b
             sampled = n
         else:
             grouped.setdefault(name, []).append((value, n))
-    return grouped, sampled > LIVE_LIMIT
+    return grouped, sampled
 
 
 def _top_countries() -> str:

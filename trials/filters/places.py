@@ -3,8 +3,10 @@ our sites spell it, and the sites within a distance (an indexed bounding box on 
 and longitude, then the haversine distance, in the ORM: PostgreSQL and SQLite alike)."""
 
 import math
+import operator
+from functools import reduce
 
-from django.db.models import Avg, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from trials.facet_counts import TrialPlace
@@ -60,6 +62,20 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list]
     if east > 180:
         return low, high, [(west, 180.0), (-180.0, east - 360)]
     return low, high, [(west, east)]
+
+
+def sites_in_box(lat: float, lon: float, km: float) -> int | None:
+    """About how many sites lie in the bounding box of KM around (LAT, LON): the sites of
+    the facility cities whose mean point is in it, from ``TrialPlace`` (one read of a
+    small table); None while that table is empty (trials written, the run not ended)."""
+    low, high, ranges = bounding_box(lat, lon, km)
+    box = Q(lat__gte=low, lat__lte=high)
+    if ranges:
+        box &= reduce(operator.or_, (Q(lon__gte=w, lon__lte=e) for w, e in ranges))
+    found = TrialPlace.objects.alias(
+        lat=F("latitude_sum") / F("sites"), lon=F("longitude_sum") / F("sites")
+    ).aggregate(places=Count("pk"), sites=Sum("sites", filter=box))
+    return (found["sites"] or 0) if found["places"] else None
 
 
 def sites_within(lat: float, lon: float, km: float):
