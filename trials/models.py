@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.urls import reverse
@@ -115,15 +115,38 @@ def phase_labels_containing(phase: str) -> list[str]:
     return sorted(labels)
 
 
-def search_vector(column: str) -> SearchVector:
-    """The English full-text vector of a denormalised text column (one per GIN index)."""
-    return SearchVector(column, config="english")
+class StoredSearchVector(SearchVector):
+    """The English full-text vector of a denormalised text column, stored beside it as a
+    generated column (PostgreSQL computes it when the row is written, and a GIN index
+    reads it): a filter then compares stored vectors instead of computing
+    ``to_tsvector`` for every row it reads (~14 µs a row for ``search_text``). NULL on
+    SQLite, which has no full-text search (the filters match substrings there)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+def stored_vector(column: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=StoredSearchVector(column, config="english"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
 
 def _words(text: str) -> list[str]:
     words = re.findall(r"\w+", text.lower())
     long = [w for w in words if len(w) > 1]
     return (long or words)[:8]
+
+
+# each full-text column and its stored vector (a field of Trial)
+VECTORS = {
+    "search_text": "search_vector",
+    "conditions_text": "conditions_vector",
+    "interventions_text": "interventions_vector",
+    "sponsors_text": "sponsors_vector",
+}
 
 
 class TrialQuerySet(models.QuerySet):
@@ -145,9 +168,8 @@ class TrialQuerySet(models.QuerySet):
                 )
             else:
                 query = SearchQuery(" ".join(words), config="english", search_type="plain")
-            # The same expression as the GIN indexes of migration 0012, which serve it.
-            name = f"_fts_{column}_{len(self.query.annotations)}"
-            return self.alias(**{name: search_vector(column)}).filter(**{name: query})
+            # the column's stored vector, GIN-indexed (migration 0020)
+            return self.filter(**{VECTORS[column]: query})
         queryset = self
         for word in words:
             queryset = queryset.filter(**{f"{column}__contains": word})
@@ -261,6 +283,11 @@ class Trial(Eligibility, models.Model):
     # lead sponsor and collaborators: the finder's "sponsor" filter
     sponsors_text = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # their English vectors (StoredSearchVector), which the GIN indexes hold
+    search_vector = stored_vector("search_text")
+    conditions_vector = stored_vector("conditions_text")
+    interventions_vector = stored_vector("interventions_text")
+    sponsors_vector = stored_vector("sponsors_text")
 
     objects = TrialQuerySet.as_manager()
 

@@ -277,3 +277,36 @@ def test_trials_app_imports_no_other_app():
                 if name.split(".")[0] in {"insights", "people", "home", "site"}:
                     offenders.append(f"{path.relative_to(root)}: {name}")
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("param", "vector"),
+    [
+        ("q", "search_vector"),
+        ("condition", "conditions_vector"),
+        ("intervention", "interventions_vector"),
+        ("sponsor", "sponsors_vector"),
+    ],
+)
+def test_full_text_filters_compare_the_stored_vectors(client, param, vector):
+    trial = TrialFactory(
+        conditions=["Lymphoma"],
+        conditions_text="lymphoma",
+        search_text="lymphoma cart",
+        interventions_text="cart",
+        sponsors_text="cart",
+    )
+    TrialFactory(conditions_text="asthma", search_text="asthma", interventions_text="x")
+    Trial.objects.filter(pk=trial.pk).update(sponsors_text="lymphoma group")
+    text = "lymphoma" if param in ("q", "condition", "sponsor") else "cart"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {param: text})
+    assert [t.nct_id for t in response.context["trials"]] == [trial.nct_id]
+    if connection.vendor == "postgresql":
+        # written by the database with the row (an UPDATE too), compared as stored: no
+        # to_tsvector computed per row read
+        filtered = [q["sql"] for q in queries if "@@" in q["sql"]]
+        assert filtered and all(f'"{vector}" @@' in q for q in filtered)
+        assert not any("to_tsvector" in q for q in filtered)
+    else:  # SQLite has no full-text search: substrings, and no vector
+        assert Trial.objects.filter(pk=trial.pk).values_list(vector, flat=True).get() is None
