@@ -37,7 +37,7 @@ class TrialSite(models.Model):
             # distance: a bounding box on latitude first, longitude checked in the index
             models.Index(fields=["latitude", "longitude", "trial"], name="trials_site_point_idx"),
             # a trial's sites (its page, the sync's rewrite) and a broad distance checked
-            # trial by trial (trials.filters.walk.probed_sites), without reading the rows
+            # trial by trial (trials.filters.walk.PROBE_SETTINGS), without reading the rows
             models.Index(
                 fields=["trial", "latitude", "longitude"], name="trials_site_trial_point_idx"
             ),

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from trials.citations import citing_pages
 from trials.filters import TrialFilter
 from trials.filters import facets as facet_counting
-from trials.filters.walk import ordered_reads, probed_sites
+from trials.filters.walk import ordered_reads, sampled_reads
 from trials.maps import map_enabled, result_points, site_points
 from trials.models import VECTORS, Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
@@ -87,7 +87,7 @@ def trial_list(request):
     if not finder.is_valid():
         context = {"form": finder.form, "page_obj": None, "trials": [], "facets": None}
         return render(request, "trials/trial_list.html", context, status=400)
-    with probed_sites(when=finder.probes_sites):
+    with sampled_reads(probe_sites=finder.probes_sites, common_words=finder.words_are_common):
         facets = finder.facets()  # first: counting them may count the matches too
         paginator = CappedPaginator(finder.qs, PER_PAGE, count=finder.capped_matches())
         page_obj = paginator.get_page(request.GET.get("page"))

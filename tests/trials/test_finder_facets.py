@@ -335,3 +335,47 @@ def test_a_broad_distance_checks_each_trials_sites_by_the_trial(
     assert response.context["paginator"].count == 6
     statuses = {f["name"]: f["items"] for f in response.context["facets"]}["status"]
     assert sum(item["count"] for item in statuses) == 6
+
+
+def _analyzed_conditions():
+    for _ in range(30):
+        TrialFactory(conditions=["Breast Cancer"], conditions_text="breast cancer")
+    for _ in range(10):
+        TrialFactory(conditions=["Asthma"], conditions_text="asthma")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE trials_trial")
+
+
+def test_how_common_a_searchs_words_are_comes_from_the_vectors_statistics():
+    from trials.filters import words
+
+    _analyzed_conditions()
+    share = words.estimated_share("conditions_text", "Breast cancers")
+    if connection.vendor == "postgresql":
+        # each word in 30 of 40 trials, taken as independent, as the planner does
+        assert share == pytest.approx(0.75 * 0.75, abs=0.05)
+        assert words.is_common("conditions_text", "breast cancer")
+        assert words.estimated_share("conditions_text", "asthma") == pytest.approx(0.25, abs=0.05)
+    else:  # no statistics to read: never common
+        assert share == 0
+    # a word not among the most common ones (or nowhere): rare
+    assert words.estimated_share("conditions_text", "breast glioblastoma") == 0
+    assert not words.is_common("conditions_text", "")
+
+
+@pytest.mark.parametrize(("common_share", "row_by_row"), [(0.9, False), (0.1, True)])
+def test_a_common_words_sample_is_read_row_by_row(client, monkeypatch, common_share, row_by_row):
+    from trials.filters import words
+
+    _analyzed_conditions()
+    monkeypatch.setattr(words, "COMMON_SHARE", common_share)
+    cache.clear()
+    params = {"condition": "breast cancer", "status": "RECRUITING"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    planned = [q["sql"] for q in queries if "enable_bitmapscan = off" in q["sql"]]
+    assert len(planned) == (1 if row_by_row and connection.vendor == "postgresql" else 0)
+    expected = Trial.objects.filter(conditions_text="breast cancer", overall_status="RECRUITING")
+    assert response.context["paginator"].count == expected.count() > 0
+    assert {t.nct_id for t in response.context["trials"]} == {t.nct_id for t in expected[:20]}

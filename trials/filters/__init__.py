@@ -24,6 +24,7 @@ from trials.sites import TrialSite
 
 from .fields import NctIdsField, TextField, TrialFinderForm, UpdatedSinceField, ValuesField
 from .places import bounding_box, sites_in_box, sites_within
+from .words import is_common
 
 __all__ = ["TrialAPIFilter", "TrialAdminFilter", "TrialFilter", "bounding_box"]
 
@@ -147,12 +148,33 @@ class TrialFilter(django_filters.FilterSet):
     @cached_property
     def probes_sites(self) -> bool:
         """Whether the distance is broad: its box holds more than BROAD_BOX_SITES sites
-        (``trials.filters.walk.probed_sites``)."""
+        (``trials.filters.walk.sampled_reads``)."""
         near = self.form.cleaned_data.get("near") if "near" in self.filters else None
         if not near:
             return False
         km = float(self.form.cleaned_data.get("within_km") or DEFAULT_WITHIN_KM)
         return (sites_in_box(near[0], near[1], km) or 0) > BROAD_BOX_SITES
+
+    # the full-text filters and the columns they match
+    TEXT_COLUMNS = {
+        "q": "search_text",
+        "search": "search_text",
+        "condition": "conditions_text",
+        "intervention": "interventions_text",
+        "sponsor": "sponsors_text",
+    }
+
+    @cached_property
+    def words_are_common(self) -> bool:
+        """Whether every full-text filter set is common (``trials.filters.words``): its
+        sample is then read row by row, not through the GIN indexes."""
+        data = self.form.cleaned_data
+        texts = [
+            (column, data[name])
+            for name, column in self.TEXT_COLUMNS.items()
+            if name in self.filters and data.get(name)
+        ]
+        return bool(texts) and all(is_common(column, text) for column, text in texts)
 
     @property
     def filter_names(self) -> list[str]:
