@@ -45,7 +45,9 @@ def registry_client(registry, sleeps):
     """A client of the fake registry whose backoff waits are recorded, not slept."""
     from trials.registry.client import RegistryClient
 
-    with RegistryClient(registry.url, sleep=sleeps, timeout=(2.0, 0.5)) as c:
+    from .fake_registry import CLIENT_READ_TIMEOUT
+
+    with RegistryClient(registry.url, sleep=sleeps, timeout=(2.0, CLIENT_READ_TIMEOUT)) as c:
         yield c
 
 

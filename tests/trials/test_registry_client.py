@@ -17,7 +17,7 @@ from trials.registry.client import (
 )
 from trials.registry.fields import FIELDS
 
-from .fake_registry import Fault, StudyStore, study_record
+from .fake_registry import CLIENT_READ_TIMEOUT, Fault, StudyStore, study_record
 
 
 def test_first_page_asks_for_the_largest_page_the_projection_and_a_count(registry_client, registry):
@@ -162,7 +162,7 @@ def test_connection_reset_mid_body_is_retried(registry_client, registry, sleeps)
 
 
 def test_read_timeout_is_retried(registry_client, registry, sleeps):
-    registry.add_fault(Fault.stall(2.0))  # the registry_client's read timeout is 0.5 s
+    registry.add_fault(Fault.stall(2 * CLIENT_READ_TIMEOUT))  # longer than the client waits
     page = registry_client.studies_page({"filter.ids": "NCT99000009"})
     assert len(page.studies) == 1
     assert len(sleeps.calls) == 1

@@ -14,7 +14,15 @@ from trials.sync import SyncAlreadyRunning, run_sync
 from trials.sync import lease as sync_lease
 
 from .factories import TrialQueryFactory
-from .fake_registry import Fault, StudyStore, nct_id_of, real_study, served_studies, study_record
+from .fake_registry import (
+    CLIENT_READ_TIMEOUT,
+    Fault,
+    StudyStore,
+    nct_id_of,
+    real_study,
+    served_studies,
+    study_record,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -318,7 +326,7 @@ def test_explicit_ids_only_fetch_those(registry, registry_client, everything):
         pytest.param(lambda: Fault.http(502, "Bad Gateway", times=2), id="502"),
         pytest.param(lambda: Fault.http(503, "Service Unavailable", times=3), id="503"),
         pytest.param(Fault.reset_mid_body, id="reset-mid-body"),
-        pytest.param(lambda: Fault.stall(2.0), id="read-timeout"),
+        pytest.param(lambda: Fault.stall(2 * CLIENT_READ_TIMEOUT), id="read-timeout"),
         pytest.param(Fault.invalid_json, id="invalid-json"),
         pytest.param(Fault.html, id="html-200"),
     ],

@@ -29,8 +29,15 @@ from .studies import (
     study_record,
 )
 
+# The read timeout of the tests' client of this registry (tests/trials/conftest.py): short
+# for the tests of a stalled registry, not so short that a loaded machine's slow answer
+# counts as a fault (at 0.5 s, a page answered late on a busy CI machine was retried, and
+# its backoff broke a test's count of one backoff per fault).
+CLIENT_READ_TIMEOUT = 2.0
+
 __all__ = [
     "API_PREFIX",
+    "CLIENT_READ_TIMEOUT",
     "FakeRegistry",
     "Fault",
     "GeneratedStore",
