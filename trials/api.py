@@ -111,8 +111,7 @@ class TrialsAPIViewSet(BaseAPIViewSet):
     nested_default_fields = ["id", "type", "detail_url", "nct_id", "brief_title"]
 
     def get_queryset(self):
-        # The raw registry record can weigh hundreds of kilobytes: never load it here.
-        queryset = Trial.objects.defer("raw", "search_text", "conditions_text", "content_hash")
+        queryset = Trial.objects.for_readers()
         fields = self.request.GET.get("fields", "")
         if "*" in fields or "sites" in fields:
             # one query for the sites of the whole page, not one per trial

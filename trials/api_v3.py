@@ -174,8 +174,7 @@ def trial_data(trial: Trial, request, detail=False) -> dict:
 
 
 def trials_queryset():
-    # The raw registry record can weigh hundreds of kilobytes: never load it here.
-    return Trial.objects.defer("raw", "search_text", "conditions_text", "content_hash")
+    return Trial.objects.for_readers()
 
 
 router = Router(tags=["trials"])

@@ -195,6 +195,13 @@ class TrialQuerySet(models.QuerySet):
             values = self.order_by().values_list("overall_status", flat=True).distinct()
         return sorted(v for v in values if v and v not in documented)
 
+    def for_readers(self):
+        """Trials as pages and APIs show them: without the raw registry record (it can
+        weigh hundreds of kilobytes), the denormalised texts and stored vectors only the
+        filters read, and the hash only the sync compares."""
+        unshown = ("raw", "search_text", "conditions_text", "content_hash", *VECTORS.values())
+        return self.defer(*unshown)
+
     def with_phase(self, phase: str):
         return self.filter(phase_label__in=phase_labels_containing(phase))
 

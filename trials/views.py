@@ -10,7 +10,7 @@ from trials.filters import TrialFilter
 from trials.filters import facets as facet_counting
 from trials.filters.walk import ordered_reads, sampled_reads
 from trials.maps import map_enabled, result_points, site_points
-from trials.models import VECTORS, Trial, TrialSyncRun, current_nct_id
+from trials.models import Trial, TrialSyncRun, current_nct_id
 from trials.sites import sites_by_country
 
 PER_PAGE = 20
@@ -121,9 +121,7 @@ def trial_detail(request, nct_id: str):
     canonical = nct_id.upper()
     if canonical != nct_id:
         return redirect("trials:detail", nct_id=canonical, permanent=True)
-    trial = (
-        Trial.objects.defer("raw", "search_text", *VECTORS.values()).filter(nct_id=nct_id).first()
-    )
+    trial = Trial.objects.for_readers().filter(nct_id=nct_id).first()
     if trial is None:
         # An old NCT ID of a study: send readers (and search engines) to the current one.
         target = current_nct_id(nct_id)

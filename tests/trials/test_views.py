@@ -13,7 +13,7 @@ from django.utils import timezone
 import trials
 from trials import citations
 from trials.citations import CitingPage
-from trials.models import Trial
+from trials.models import VECTORS, Trial
 
 from .factories import TrialFactory, TrialSiteFactory, TrialSyncRunFactory
 
@@ -310,3 +310,15 @@ def test_full_text_filters_compare_the_stored_vectors(client, param, vector):
         assert not any("to_tsvector" in q for q in filtered)
     else:  # SQLite has no full-text search: substrings, and no vector
         assert Trial.objects.filter(pk=trial.pk).values_list(vector, flat=True).get() is None
+
+
+@pytest.mark.parametrize("url", ["/api/v2/trials/", "/api/v3/trials/", "detail"])
+def test_readers_never_load_the_raw_record_the_search_columns_or_their_vectors(client, url):
+    trial = TrialFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(trial.get_absolute_url() if url == "detail" else url)
+    assert response.status_code == 200
+    read = [q["sql"] for q in queries if 'FROM "trials_trial"' in q["sql"]]
+    assert read
+    for column in ("raw", "search_text", "conditions_text", "content_hash", *VECTORS.values()):
+        assert not any(f'"trials_trial"."{column}"' in q.split(" FROM ")[0] for q in read), column
