@@ -105,6 +105,17 @@ class TrialFilter(django_filters.FilterSet):
     # The facets beside the results; each is counted without its own filter, so a
     # reader sees what choosing another value would give.
     FACETS = ("status", "phase", "country")
+    # the full-text filters and the columns they match
+    TEXT_COLUMNS = {
+        "q": "search_text",
+        "search": "search_text",
+        "condition": "conditions_text",
+        "intervention": "interventions_text",
+        "sponsor": "sponsors_text",
+    }
+    # Filters no B-tree index in the listing's order serves: a broad match of them is
+    # read in that order instead (trials.views.page_rows).
+    WALKED = (*TEXT_COLUMNS, "near")
 
     class Meta:
         model = Trial
@@ -136,10 +147,6 @@ class TrialFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return any(data.get(name) not in (None, "", []) for name in self.filter_names)
 
-    # Filters no B-tree index in the listing's order serves: a broad match of them is
-    # read in that order instead (trials.views.page_rows).
-    WALKED = ("q", "search", "condition", "intervention", "sponsor", "near")
-
     @property
     def walks_when_broad(self) -> bool:
         data = self.form.cleaned_data
@@ -154,15 +161,6 @@ class TrialFilter(django_filters.FilterSet):
             return False
         km = float(self.form.cleaned_data.get("within_km") or DEFAULT_WITHIN_KM)
         return (sites_in_box(near[0], near[1], km) or 0) > BROAD_BOX_SITES
-
-    # the full-text filters and the columns they match
-    TEXT_COLUMNS = {
-        "q": "search_text",
-        "search": "search_text",
-        "condition": "conditions_text",
-        "intervention": "interventions_text",
-        "sponsor": "sponsors_text",
-    }
 
     @cached_property
     def words_are_common(self) -> bool:
@@ -251,20 +249,22 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(Exists(sites_within(lat, lon, km).filter(trial=OuterRef("pk"))))
 
     # -- facets -------------------------------------------------------------------
+    @cached_property
+    def _counted(self) -> dict:
+        from .facets import counted
+
+        return counted(self)
+
     def facets(self) -> dict[str, list[dict]]:
         """``{"status": [{"value", "label", "count", "at_least"}], "phase": …, "country": …}``
         for the trials matching every filter but the facet's own, most first
         (``trials.filters.facets``: cached, from the facet counts table or bounded)."""
-        from .facets import facets
-
-        return facets(self)
+        return self._counted["facets"]
 
     def capped_matches(self) -> int | None:
         """How many trials match, capped at ``facets.LIVE_LIMIT`` + 1, when counting the
         facets counted them (the live facets' sample of the whole set), else None."""
-        from .facets import counted
-
-        return counted(self)["matches"]
+        return self._counted["matches"]
 
 
 class NctIdsFilter(django_filters.CharFilter):

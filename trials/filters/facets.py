@@ -79,16 +79,13 @@ def counted(finder) -> dict:
     """``{"facets": …, "matches": the whole set's count capped at LIVE_LIMIT + 1, or None
     when no query counted the whole set}``, from the cache or computed (and cached under
     the generation read before counting, so counts of trials that changed meanwhile are
-    never kept); kept on FINDER for its other readers."""
-    found = getattr(finder, "_counted", None)
+    never kept)."""
+    filters = active_filters(finder)
+    key = cache_key(filters, _generation())
+    found = cache.get(key)
     if found is None:
-        filters = active_filters(finder)
-        key = cache_key(filters, _generation())
-        found = cache.get(key)
-        if found is None:
-            found = compute(finder, filters)
-            cache.set(key, found, CACHE_SECONDS)
-        finder._counted = found
+        found = compute(finder, filters)
+        cache.set(key, found, CACHE_SECONDS)
     return found
 
 

@@ -64,14 +64,23 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list]
     return low, high, [(west, east)]
 
 
+def in_box(lat: float, lon: float, km: float, *, latitude: str, longitude: str) -> Q:
+    """``bounding_box`` as a filter on the fields LATITUDE and LONGITUDE."""
+    low, high, ranges = bounding_box(lat, lon, km)
+    box = Q(**{f"{latitude}__gte": low, f"{latitude}__lte": high})
+    if ranges:
+        box &= reduce(
+            operator.or_,
+            (Q(**{f"{longitude}__gte": west, f"{longitude}__lte": east}) for west, east in ranges),
+        )
+    return box
+
+
 def sites_in_box(lat: float, lon: float, km: float) -> int | None:
     """About how many sites lie in the bounding box of KM around (LAT, LON): the sites of
     the facility cities whose mean point is in it, from ``TrialPlace`` (one read of a
     small table); None while that table is empty (trials written, the run not ended)."""
-    low, high, ranges = bounding_box(lat, lon, km)
-    box = Q(lat__gte=low, lat__lte=high)
-    if ranges:
-        box &= reduce(operator.or_, (Q(lon__gte=w, lon__lte=e) for w, e in ranges))
+    box = in_box(lat, lon, km, latitude="lat", longitude="lon")
     found = TrialPlace.objects.alias(
         lat=F("latitude_sum") / F("sites"), lon=F("longitude_sum") / F("sites")
     ).aggregate(places=Count("pk"), sites=Sum("sites", filter=box))
@@ -80,13 +89,9 @@ def sites_in_box(lat: float, lon: float, km: float) -> int | None:
 
 def sites_within(lat: float, lon: float, km: float):
     """TrialSites within KM of (LAT, LON): an indexed box, then the haversine distance."""
-    low, high, ranges = bounding_box(lat, lon, km)
-    sites = TrialSite.objects.filter(latitude__gte=low, latitude__lte=high)
-    if ranges:
-        box = Q()
-        for west, east in ranges:
-            box |= Q(longitude__gte=west, longitude__lte=east)
-        sites = sites.filter(box)
+    sites = TrialSite.objects.filter(
+        in_box(lat, lon, km, latitude="latitude", longitude="longitude")
+    )
     half_dlat = (Radians(F("latitude")) - math.radians(lat)) / 2
     half_dlon = (Radians(F("longitude")) - math.radians(lon)) / 2
     a = Power(Sin(half_dlat), 2) + math.cos(math.radians(lat)) * Cos(

@@ -17,13 +17,12 @@ from trials.models import VECTORS, Trial
 COMMON_SHARE = 0.1
 
 _SQL = f"""
-    SELECT COALESCE(EXP(SUM(LN(m.share))), 0), COUNT(*), (
-        SELECT COUNT(*) FROM unnest(tsvector_to_array(to_tsvector('english', %s))))
+    WITH words AS (SELECT unnest(tsvector_to_array(to_tsvector('english', %s))) AS word)
+    SELECT COALESCE(EXP(SUM(LN(m.share))), 0), COUNT(m.word), (SELECT COUNT(*) FROM words)
     FROM pg_stats s,
          unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(word, share)
     WHERE s.schemaname = current_schema() AND s.tablename = '{Trial._meta.db_table}'
-      AND s.attname = %s
-      AND m.word = ANY(tsvector_to_array(to_tsvector('english', %s)))
+      AND s.attname = %s AND m.word IN (SELECT word FROM words)
 """  # noqa: S608 (the table name is ours; the text and column are parameters)
 
 
@@ -35,7 +34,7 @@ def estimated_share(column: str, text: str, using: str = "default") -> float:
     if connection.vendor != "postgresql" or not text.strip():
         return 0.0
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, [text, VECTORS[column], text])
+        cursor.execute(_SQL, [text, VECTORS[column]])
         share, known, words = cursor.fetchone()
     return float(share) if words and known == words else 0.0
 
