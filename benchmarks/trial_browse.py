@@ -323,19 +323,18 @@ def fill(n: int) -> None:
         cursor.execute(sql)
         cursor.execute(sites_sql())
         # the sites' countries on each trial, as the sync writes them (migration 0017's SQL)
-        cursor.execute(countries_backfill_sql())
+        cursor.execute(backfill_sql("0017_facet_counts_and_countries_index"))
+        cursor.execute(backfill_sql("0022_trial_site_cells"))  # and their grid cells
     connection.connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE trials_trial")
         cursor.execute("VACUUM ANALYZE trials_trialsite")
 
 
-def countries_backfill_sql() -> str:
+def backfill_sql(migration: str) -> str:
     import importlib
 
-    return importlib.import_module(
-        "trials.migrations.0017_facet_counts_and_countries_index"
-    ).BACKFILL_PG
+    return importlib.import_module(f"trials.migrations.{migration}").BACKFILL_PG
 
 
 def load_average() -> str:
@@ -370,6 +369,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--refill", action="store_true", help="regenerate the trials")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE")
+    parser.add_argument("--only", default="", help="only the scenarios whose name has this")
     args = parser.parse_args()
 
     db_url = os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
@@ -423,6 +423,8 @@ def main() -> None:
 
     kinds = {"cold": [], "new search": [], "warm": []}
     for label, params in SCENARIOS:
+        if args.only not in label:
+            continue
         runs = {kind: [] for kind in kinds}
         for _ in range(args.rounds):
             cache.clear()

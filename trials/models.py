@@ -275,6 +275,9 @@ class Trial(Eligibility, models.Model):
     # ("" for sites whose record gives no status).
     site_statuses = models.JSONField(default=dict, blank=True)
     countries = models.JSONField(default=list, blank=True)
+    # The grid cells of its sites (trials.sites.grid_cells), written with them: a broad
+    # distance checks the trial's own row before probing its sites (trials/filters).
+    site_cells = models.JSONField(default=list, blank=True, editable=False)
     last_update_posted = models.DateField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     first_seen = models.DateTimeField(default=timezone.now)
@@ -308,6 +311,9 @@ class Trial(Eligibility, models.Model):
             ),
             # status and/or phase filters: one index scan, also for the capped count
             models.Index(fields=["overall_status", "phase_label"], name="trials_status_phase_idx"),
+            # a phase without a status, read in order when a broad distance is probed
+            # (trials/filters/walk.py): the index above is read whole for it
+            models.Index(fields=["phase_label"], name="trials_phase_idx"),
             models.Index(fields=["-last_update_posted", "nct_id"], name="trials_updated_idx"),
             # the Atom feeds of saved searches: last change first (trials/feeds.py)
             models.Index(fields=["-last_changed", "nct_id"], name="trials_changed_idx"),

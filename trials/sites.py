@@ -1,11 +1,32 @@
 """Where a trial runs: one TrialSite per registry location, and how a page groups them."""
 
+import math
+
 from django.db import models
 
 from trials import labels
 
 # Sites a patient can still join come first on the trial page.
 OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
+
+
+def grid_cell(latitude: float, longitude: float) -> str:
+    """The finder's coarse grid cell of a point: its whole degrees, "48:2" for Paris."""
+    return f"{math.floor(latitude)}:{math.floor(longitude)}"
+
+
+def grid_cells(sites) -> list[str]:
+    """The sorted grid cells of SITES (rows with ``latitude`` and ``longitude``, or
+    TrialSites), as ``Trial.site_cells`` stores them; sites without a point have none."""
+    points = (
+        (site["latitude"], site["longitude"])
+        if isinstance(site, dict)
+        else (site.latitude, site.longitude)
+        for site in sites
+    )
+    return sorted(
+        {grid_cell(lat, lon) for lat, lon in points if lat is not None and lon is not None}
+    )
 
 
 class TrialSite(models.Model):

@@ -87,7 +87,7 @@ def trial_list(request):
     if not finder.is_valid():
         context = {"form": finder.form, "page_obj": None, "trials": [], "facets": None}
         return render(request, "trials/trial_list.html", context, status=400)
-    with sampled_reads(probe_sites=finder.probes_sites, common_words=finder.words_are_common):
+    with sampled_reads(probe_sites=finder.probes_sites, row_by_row=finder.reads_row_by_row):
         facets = finder.facets()  # first: counting them may count the matches too
         paginator = CappedPaginator(finder.qs, PER_PAGE, count=finder.capped_matches())
         page_obj = paginator.get_page(request.GET.get("page"))

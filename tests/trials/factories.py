@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from trials.models import Trial, TrialQuery, TrialSite, TrialSyncRun
+from trials.sites import grid_cells
 
 
 class TrialFactory(factory.django.DjangoModelFactory):
@@ -59,7 +60,12 @@ class TrialSiteFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def keep_countries(self, create, extracted, **kwargs):
-        """The trial's ``countries`` are its sites' countries, as the sync writes them."""
-        if create and self.country and self.country not in self.trial.countries:
-            self.trial.countries = sorted({*self.trial.countries, self.country})
-            Trial.objects.filter(pk=self.trial_id).update(countries=self.trial.countries)
+        """The trial's ``countries`` and ``site_cells`` are its sites', as the sync
+        writes them."""
+        if not create:
+            return
+        countries = sorted({*self.trial.countries, self.country} - {""})
+        cells = sorted({*self.trial.site_cells, *grid_cells([self])})
+        if (countries, cells) != (self.trial.countries, self.trial.site_cells):
+            self.trial.countries, self.trial.site_cells = countries, cells
+            Trial.objects.filter(pk=self.trial_id).update(countries=countries, site_cells=cells)

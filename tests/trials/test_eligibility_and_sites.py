@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as global_apps
 from django.db import connection
+from django.utils import timezone
 
 from tests.reference_records import reference_studies
 from trials.demo.loader import example_studies, load
@@ -136,6 +137,25 @@ def test_the_demo_records_store_eligibility_sites_and_contacts():
         len(s["protocolSection"].get("contactsLocationsModule", {}).get("locations", []))
         for s in example_studies()
     )
+
+
+def test_the_sync_writes_each_trials_grid_cells_with_its_sites():
+    from trials.sites import grid_cells
+
+    load(quiet)
+    trials = Trial.objects.prefetch_related("sites")
+    assert any(t.site_cells for t in trials)
+    for trial in trials:
+        assert trial.site_cells == grid_cells(trial.sites.all()), trial.nct_id
+    # sites replaced: cells replaced with them
+    study = project(example_studies()[1])
+    locations = study["protocolSection"]["contactsLocationsModule"]["locations"]
+    del locations[1:]
+    locations[0]["geoPoint"] = {"lat": -33.87, "lon": 151.21}
+    store_page([study], timezone.now())
+    assert Trial.objects.get(
+        nct_id=study["protocolSection"]["identificationModule"]["nctId"]
+    ).site_cells == ["-34:151"]
 
 
 def test_a_changed_record_replaces_its_sites_and_an_unchanged_one_keeps_them():

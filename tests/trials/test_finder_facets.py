@@ -209,6 +209,23 @@ def test_the_migration_makes_countries_the_sites_countries():
     assert Trial.objects.get(pk=nowhere.pk).countries == []
 
 
+def test_the_migration_fills_site_cells_as_the_sync_writes_them():
+    from trials.sites import grid_cells
+
+    # points west and south of Greenwich: floor, not truncation (-71.06 is cell -72)
+    boston = TrialSiteFactory(latitude=42.36, longitude=-71.06).trial
+    TrialSiteFactory(trial=boston, latitude=-33.87, longitude=151.21)
+    TrialSiteFactory(trial=boston, latitude=42.9, longitude=-71.5)  # the same cell
+    TrialSiteFactory(trial=boston, latitude=None, longitude=None)
+    unplaced = TrialSiteFactory(latitude=None, longitude=None).trial
+    Trial.objects.update(site_cells=[])
+    migration = importlib.import_module("trials.migrations.0022_trial_site_cells")
+    migration.backfill(django_apps, Editor())
+    assert Trial.objects.get(pk=boston.pk).site_cells == ["-34:151", "42:-72"]
+    assert Trial.objects.get(pk=boston.pk).site_cells == grid_cells(boston.sites.all())
+    assert Trial.objects.get(pk=unplaced.pk).site_cells == []
+
+
 def test_the_facet_key_does_not_depend_on_how_a_search_is_written():
     TrialSiteFactory(country="France")
     one = facets.active_filters(finder({"country": "france", "status": "recruiting,completed"}))
@@ -328,6 +345,8 @@ def test_a_broad_distance_checks_each_trials_sites_by_the_trial(
         response = client.get(LIST, params)
     planned = [q["sql"] for q in queries if "enable_hashjoin = off" in q["sql"]]
     assert len(planned) == (1 if probed and connection.vendor == "postgresql" else 0)
+    # with no filter a GIN index serves, the candidates are read row by row too
+    assert all("enable_bitmapscan = off" in sql for sql in planned)
     # the same answer either way: the six Boston trials, newest first, counted
     shown = [t.nct_id for t in response.context["trials"]]
     expected = Trial.objects.filter(sites__city="Boston").order_by("-last_update_posted")
@@ -335,6 +354,39 @@ def test_a_broad_distance_checks_each_trials_sites_by_the_trial(
     assert response.context["paginator"].count == 6
     statuses = {f["name"]: f["items"] for f in response.context["facets"]}["status"]
     assert sum(item["count"] for item in statuses) == 6
+
+
+@pytest.mark.parametrize(
+    ("extra", "row_by_row"),
+    [({"phase": "PHASE2"}, True), ({"country": "United States"}, False), ({"q": "cancer"}, False)],
+)
+def test_a_broad_distance_keeps_bitmaps_only_for_a_filter_a_gin_index_serves(
+    client, monkeypatch, extra, row_by_row
+):
+    import trials.filters
+
+    for phases in (["PHASE2"], ["PHASE3"]):
+        site = TrialSiteFactory(city="Boston", latitude=42.36, longitude=-71.06)
+        Trial.objects.filter(pk=site.trial_id).update(
+            phases=phases,
+            phase_label="|".join(phases),
+            search_text="breast cancer",
+            countries=["United States"],
+        )
+    facet_counts.rebuild()
+    monkeypatch.setattr(trials.filters, "BROAD_BOX_SITES", 1)
+    params = {"near": "Boston, United States", "within_km": "100", **extra}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+    planned = [q["sql"] for q in queries if "enable_hashjoin = off" in q["sql"]]
+    if connection.vendor != "postgresql":
+        assert planned == []
+        return
+    assert len(planned) == 1
+    assert ("enable_bitmapscan = off" in planned[0]) is row_by_row
+    expected = 1 if "phase" in extra else 2
+    assert response.context["paginator"].count == expected
 
 
 def _analyzed_conditions():

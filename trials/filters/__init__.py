@@ -23,7 +23,7 @@ from trials.models import Phase, Trial, phase_labels_containing, status_choices
 from trials.sites import TrialSite
 
 from .fields import NctIdsField, TextField, TrialFinderForm, UpdatedSinceField, ValuesField
-from .places import bounding_box, sites_in_box, sites_within
+from .places import bounding_box, cells_in_box, sites_in_box, sites_within
 from .words import is_common
 
 __all__ = ["TrialAPIFilter", "TrialAdminFilter", "TrialFilter", "bounding_box"]
@@ -163,16 +163,20 @@ class TrialFilter(django_filters.FilterSet):
         return (sites_in_box(near[0], near[1], km) or 0) > BROAD_BOX_SITES
 
     @cached_property
-    def words_are_common(self) -> bool:
-        """Whether every full-text filter set is common (``trials.filters.words``): its
-        sample is then read row by row, not through the GIN indexes."""
+    def reads_row_by_row(self) -> bool:
+        """Whether the request's reads go row by row on B-tree indexes, without bitmaps
+        (``trials.filters.walk.sampled_reads``): every full-text filter set is common
+        (``trials.filters.words``), or, with none set, a broad distance is probed and no
+        country either (a rarer filter's GIN index needs a bitmap)."""
         data = self.form.cleaned_data
         texts = [
             (column, data[name])
             for name, column in self.TEXT_COLUMNS.items()
             if name in self.filters and data.get(name)
         ]
-        return bool(texts) and all(is_common(column, text) for column, text in texts)
+        if texts:
+            return all(is_common(column, text) for column, text in texts)
+        return self.probes_sites and not data.get("country")
 
     @property
     def filter_names(self) -> list[str]:
@@ -246,6 +250,11 @@ class TrialFilter(django_filters.FilterSet):
             return queryset
         lat, lon, _ = value
         km = float(self.form.cleaned_data.get("within_km") or DEFAULT_WITHIN_KM)
+        cells = cells_in_box(lat, lon, km)
+        if cells and connections[queryset.db].vendor == "postgresql":
+            # the trial's own grid cells first (site_cells ?| cells, on the row): only
+            # trials with a site in the box's cells have their sites probed
+            queryset = queryset.filter(site_cells__has_any_keys=cells)
         return queryset.filter(Exists(sites_within(lat, lon, km).filter(trial=OuterRef("pk"))))
 
     # -- facets -------------------------------------------------------------------

@@ -10,7 +10,11 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from trials.facet_counts import TrialPlace
-from trials.sites import TrialSite
+from trials.sites import TrialSite, grid_cell
+
+# A box over more grid cells than this is not checked against a trial's cells first
+# (a list that long costs more to compare on every row than it saves).
+MAX_BOX_CELLS = 400
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -74,6 +78,20 @@ def in_box(lat: float, lon: float, km: float, *, latitude: str, longitude: str) 
             (Q(**{f"{longitude}__gte": west, f"{longitude}__lte": east}) for west, east in ranges),
         )
     return box
+
+
+def cells_in_box(lat: float, lon: float, km: float) -> list[str] | None:
+    """The grid cells (``trials.sites.grid_cell``) the bounding box of KM around (LAT,
+    LON) touches: a trial with a site that near has one of them in ``site_cells``. None
+    for a box round a pole or over more than MAX_BOX_CELLS cells."""
+    low, high, ranges = bounding_box(lat, lon, km)
+    if not ranges:
+        return None
+    rows = range(math.floor(low), math.floor(high) + 1)
+    columns = [c for west, east in ranges for c in range(math.floor(west), math.floor(east) + 1)]
+    if len(rows) * len(columns) > MAX_BOX_CELLS:
+        return None
+    return [grid_cell(row, column) for row in rows for column in columns]
 
 
 def sites_in_box(lat: float, lon: float, km: float) -> int | None:

@@ -16,6 +16,7 @@ from trials import labels
 from trials.models import NCT_ID_RE, OverallStatus, Phase, phase_label
 from trials.registry.eligibility import ELIGIBILITY_COLUMNS, eligibility_columns
 from trials.registry.sites import central_contacts, site_rows
+from trials.sites import grid_cells
 
 # Bump when the mapping below changes: every stored hash then differs once, so the next
 # sync rewrites each trial with the new mapping even if the registry record is the same.
@@ -58,6 +59,7 @@ COLUMNS = (
     "locations_count",
     "site_statuses",
     "countries",
+    "site_cells",
     "last_update_posted",
     "content_hash",
     "raw",
@@ -82,6 +84,7 @@ JSON_COLUMNS = frozenset(
         "nct_id_aliases",
         "site_statuses",
         "countries",
+        "site_cells",
         "raw",
     }
 )
@@ -451,6 +454,7 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         "locations_count": len(locations),
         "site_statuses": _site_statuses(locations),
         "countries": countries,
+        "site_cells": grid_cells(sites),
         "last_update_posted": last_update_posted,
         "content_hash": digest,
         "raw": study,
