@@ -1,5 +1,6 @@
 """Start real processes (manage.py, gunicorn, qcluster) against a scratch database."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -32,6 +33,8 @@ def free_port() -> int:
 def process_env(**overrides: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["DJANGO_SETTINGS_MODULE"] = "site.settings.test"
+    # servers and workers index what they save, as in production (tests in-process don't)
+    env["SEARCH_AUTO_UPDATE"] = "true"
     env.update(overrides)
     return env
 
@@ -86,13 +89,20 @@ def running(cmd: list[str], env: dict):
     try:
         yield proc
     finally:
+        # SIGTERM to the leader, which stops its own children (gunicorn's workers,
+        # django-q2's pusher, workers and monitor) as in production: sent to the whole
+        # group at once, django-q2's children died before its sentinel could stop them
+        # and it waited for them until killed (15 s per worker cluster). Anything left
+        # of the group is killed afterwards.
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            proc.terminate()
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                proc.kill()
                 proc.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @contextmanager

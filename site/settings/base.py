@@ -376,6 +376,9 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 250,
     "poll": env_float("Q_POLL", 1.0),
+    # seconds between the cluster's checks of its workers; its scheduler looks at due
+    # schedules once these add up to 30 s (at start, when a cycle is 30 or more)
+    "guard_cycle": env_float("Q_GUARD_CYCLE", 0.5),
 }
 if env_str("Q_REDIS_URL"):
     Q_CLUSTER.pop("orm")

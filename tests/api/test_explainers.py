@@ -244,7 +244,7 @@ def test_filter_by_topic(api):
     assert titles(topic="nothing-here") == []
 
 
-def test_search_and_topic_combine(api):
+def test_search_and_topic_combine(search_index, api):
     ExplainerPageFactory(title="Cell therapy basics", topics=["Oncology"])
     ExplainerPageFactory(title="Cell therapy for diabetes", topics=["Diabetes"])
     ExplainerPageFactory(title="Insulin pumps", topics=["Diabetes"])
@@ -270,7 +270,7 @@ def test_other_page_types_keep_wagtails_fields(api):
     assert "authors" not in data
 
 
-def test_order_by_publication_date_newest_first(api):
+def test_order_by_publication_date_newest_first(search_index, api):
     for title in ("Oldest", "Middle", "Newest"):
         ExplainerPageFactory(title=title)
     items = api("pages/", type=TYPE, order="-first_published_at").json()["items"]

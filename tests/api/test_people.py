@@ -91,7 +91,7 @@ def test_unpublished_people_are_absent_from_listing_and_detail(api):
     assert api("people/", search="Public").json()["items"] == []
 
 
-def test_filter_by_role_and_search(api, reviewer):
+def test_filter_by_role_and_search(search_index, api, reviewer):
     PersonFactory(name="Ada Writer", role="research")
     assert [p["name"] for p in api("people/", role="medical_review").json()["items"]] == ["Dr Med"]
     assert len(api("people/", role="research,medical_review").json()["items"]) == 2

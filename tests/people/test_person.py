@@ -104,7 +104,7 @@ def test_people_admin_permission_matrix(
     assert Person.objects.filter(pk=person.pk).exists() is (not delete_allowed)
 
 
-def test_admin_search_finds_people_by_name_and_credentials(superuser_client):
+def test_admin_search_finds_people_by_name_and_credentials(search_index, superuser_client):
     PersonFactory(name="Georgios Anagas", credentials="Physiotherapy student")
     PersonFactory(name="Efi Kara", credentials="Electrical & Computer Engineer")
     response = superuser_client.get(reverse(LIST_URL), {"q": "Anagas"})

@@ -12,7 +12,7 @@ from sitesearch.synonyms import variants
 from tests.insights.factories import ExplainerPageFactory, disclaimer_block, paragraph
 from tests.trials.factories import TrialFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index")]
 
 
 @pytest.fixture(autouse=True)
