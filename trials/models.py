@@ -197,9 +197,9 @@ class TrialQuerySet(models.QuerySet):
 
     def for_readers(self):
         """Trials as pages and APIs show them: without the raw registry record (it can
-        weigh hundreds of kilobytes), the denormalised texts and stored vectors only the
-        filters read, and the hash only the sync compares."""
-        unshown = ("raw", "search_text", "conditions_text", "content_hash", *VECTORS.values())
+        weigh hundreds of kilobytes), the denormalised texts, stored vectors and grid
+        cells only the filters read, and the hash only the sync compares."""
+        unshown = ("raw", "content_hash", "site_cells", *VECTORS, *VECTORS.values())
         return self.defer(*unshown)
 
     def with_phase(self, phase: str):

@@ -15,15 +15,9 @@ def grid_cell(latitude: float, longitude: float) -> str:
     return f"{math.floor(latitude)}:{math.floor(longitude)}"
 
 
-def grid_cells(sites) -> list[str]:
-    """The sorted grid cells of SITES (rows with ``latitude`` and ``longitude``, or
-    TrialSites), as ``Trial.site_cells`` stores them; sites without a point have none."""
-    points = (
-        (site["latitude"], site["longitude"])
-        if isinstance(site, dict)
-        else (site.latitude, site.longitude)
-        for site in sites
-    )
+def grid_cells(points) -> list[str]:
+    """The sorted grid cells of POINTS ((latitude, longitude) pairs), as
+    ``Trial.site_cells`` stores them; a pair with a missing coordinate has none."""
     return sorted(
         {grid_cell(lat, lon) for lat, lon in points if lat is not None and lon is not None}
     )

@@ -65,7 +65,7 @@ class TrialSiteFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         countries = sorted({*self.trial.countries, self.country} - {""})
-        cells = sorted({*self.trial.site_cells, *grid_cells([self])})
+        cells = sorted({*self.trial.site_cells, *grid_cells([(self.latitude, self.longitude)])})
         if (countries, cells) != (self.trial.countries, self.trial.site_cells):
             self.trial.countries, self.trial.site_cells = countries, cells
             Trial.objects.filter(pk=self.trial_id).update(countries=countries, site_cells=cells)

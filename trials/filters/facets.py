@@ -69,12 +69,6 @@ def cache_key(filters: dict, generation: str) -> str:
     return f"trials:facets:{generation}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def facets(finder) -> dict[str, list[dict]]:
-    """``{"status": [{"value", "label", "count", "at_least"}], "phase": …, "country": …}``,
-    most first (``counted``)."""
-    return counted(finder)["facets"]
-
-
 def counted(finder) -> dict:
     """``{"facets": …, "matches": the whole set's count capped at LIVE_LIMIT + 1, or None
     when no query counted the whole set}``, from the cache or computed (and cached under

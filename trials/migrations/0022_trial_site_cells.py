@@ -27,16 +27,15 @@ def backfill(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(BACKFILL_PG)
         return
-    from trials.sites import grid_cell
+    from trials.sites import grid_cells
 
     Trial = apps.get_model("trials", "Trial")
     TrialSite = apps.get_model("trials", "TrialSite")
-    found: dict[int, set] = {}
-    points = TrialSite.objects.filter(latitude__isnull=False, longitude__isnull=False)
-    for trial_id, lat, lon in points.values_list("trial_id", "latitude", "longitude"):
-        found.setdefault(trial_id, set()).add(grid_cell(lat, lon))
-    for trial_id, cells in found.items():
-        Trial.objects.filter(pk=trial_id).update(site_cells=sorted(cells))
+    found: dict[int, list] = {}
+    for trial_id, lat, lon in TrialSite.objects.values_list("trial_id", "latitude", "longitude"):
+        found.setdefault(trial_id, []).append((lat, lon))
+    for trial_id, points in found.items():
+        Trial.objects.filter(pk=trial_id).update(site_cells=grid_cells(points))
 
 
 class Migration(migrations.Migration):

@@ -454,7 +454,7 @@ def map_study(study, *, canonical: str | None = None, digest: str | None = None)
         "locations_count": len(locations),
         "site_statuses": _site_statuses(locations),
         "countries": countries,
-        "site_cells": grid_cells(sites),
+        "site_cells": grid_cells((site["latitude"], site["longitude"]) for site in sites),
         "last_update_posted": last_update_posted,
         "content_hash": digest,
         "raw": study,
