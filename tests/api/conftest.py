@@ -1,15 +1,6 @@
 """Fixtures of the API tests."""
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Site root paths and renditions are cached; ids repeat across rolled-back tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

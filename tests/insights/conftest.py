@@ -1,16 +1,8 @@
+"""Fixtures of the explainer tests: Debian's Chromium for the browser flows."""
+
 import shutil
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rendered body fragments are cached; ids can repeat across rolled-back tests."""
-    cache.clear()
-    yield
-    cache.clear()
-
 
 # Debian's Chromium, launched as the machine allows (root, no network beyond loopback).
 CHROMIUM_ARGS = [

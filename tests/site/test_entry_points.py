@@ -56,12 +56,22 @@ def test_standard_django_entry_points_find_the_site_package(command, tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-def test_parallel_pytest_workers_load_the_project_settings(tmp_path):
-    """`pytest -n 2` (pytest-xdist): each worker inherits the environment and must still
-    import the project's settings."""
+def test_parallel_pytest_workers_load_the_project_settings_and_keep_groups(tmp_path):
+    """`pytest -n 2 --dist loadgroup` (pytest-xdist, as `make test` runs it): each worker
+    inherits the environment and must still import the project's settings, and tests
+    marked with one ``xdist_group`` run on one worker (their session fixtures are set up
+    once: pytest 9.2 broke that, each worker then built the typed client's server)."""
+    seen = tmp_path / "workers.txt"
     (tmp_path / "test_worker.py").write_text(
+        "import os\n"
+        "import pytest\n\n"
         "def test_settings(settings):\n"
-        "    assert settings.SETTINGS_MODULE == 'site.settings.test'\n"
+        "    assert settings.SETTINGS_MODULE == 'site.settings.test'\n\n"
+        "@pytest.mark.xdist_group('together')\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_grouped(n):\n"
+        f"    with open({str(seen)!r}, 'a') as out:\n"
+        "        out.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')\n"
     )
     result = subprocess.run(
         [
@@ -70,6 +80,8 @@ def test_parallel_pytest_workers_load_the_project_settings(tmp_path):
             "pytest",
             "-n",
             "2",
+            "--dist",
+            "loadgroup",
             "-p",
             "no:cacheprovider",
             "-q",
@@ -87,7 +99,9 @@ def test_parallel_pytest_workers_load_the_project_settings(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "7 passed" in result.stdout
+    workers = seen.read_text().split()
+    assert len(workers) == 6 and len(set(workers)) == 1, workers
 
 
 def test_pytest_loaded_project_settings(settings):
