@@ -420,6 +420,7 @@ def main() -> None:
     )
     from trials.filters import facets
 
+    print(machine_reference(client, connection))
     kinds = {"cold": [], "new search": [], "warm": []}
     for label, params in SCENARIOS:
         if args.only not in label:
@@ -460,7 +461,27 @@ def main() -> None:
             f"All scenarios, {kind}: p50 {statistics.median(values):.1f} ms, "
             f"p95 {percentile(values, 0.95):.1f} ms, max {max(values):.1f} ms"
         )
+    print(machine_reference(client, connection))
     print(f"Finished; {load_average()}")
+
+
+def machine_reference(client, connection, rounds: int = 15) -> str:
+    """The machine's own speed, measured beside the scenarios: the same figures from two
+    machines tell how far their finder timings can be compared (one 2-core machine ran
+    the same fill in 212 s, another in 456 s)."""
+    floor, scan = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        assert client.get("/robots.txt").status_code == 200
+        floor.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(length(nct_id)) FROM trials_trial")
+        scan.append((time.perf_counter() - started) * 1000)
+    return (
+        f"Machine reference: /robots.txt (no database) p50 {statistics.median(floor):.2f} ms; "
+        f"a full read of the trials table p50 {statistics.median(scan):.0f} ms"
+    )
 
 
 def timed(client, params) -> float:
