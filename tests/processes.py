@@ -39,10 +39,10 @@ def process_env(**overrides: str) -> dict:
     return env
 
 
-def manage(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python manage.py ARGS`` from the project root, capturing output."""
+def python(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the project's ``python ARGS`` from the project root, capturing output."""
     return subprocess.run(
-        [PYTHON, "manage.py", *args],
+        [PYTHON, *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -50,6 +50,11 @@ def manage(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedP
         timeout=timeout,
         check=False,
     )
+
+
+def manage(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python manage.py ARGS`` from the project root, capturing output."""
+    return python("manage.py", *args, env=env, timeout=timeout)
 
 
 def http_get(url: str, timeout: float = 5.0) -> tuple[int, str]:

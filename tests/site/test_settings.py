@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.processes import PROJECT_ROOT, PYTHON, manage, process_env
+from tests.processes import manage, process_env, python
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +24,7 @@ def production_env(**overrides):
 def read_settings(code: str, env: dict) -> subprocess.CompletedProcess:
     """Run CODE in a fresh interpreter that reads the settings ENV selects, as
     ``manage.py`` would, without loading the apps (what ``manage.py shell`` cost)."""
-    return subprocess.run(
-        [PYTHON, "-c", "import site_package\n" + code],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return python("-c", "import site_package\n" + code, env=env)
 
 
 def test_production_refuses_to_start_without_secret_key():
