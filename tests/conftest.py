@@ -76,22 +76,22 @@ def _auto_updating(backends: dict) -> bool:
 
 
 def _search_signals(connect: bool) -> None:
-    """Connect or disconnect modelsearch's save and delete handlers, as its app does."""
+    """Connect modelsearch's save and delete handlers with its own registration, or
+    disconnect the same ones (modelsearch has no unregistering of its own)."""
     from django.db.models.signals import post_delete, post_save
     from modelsearch import index
-    from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
+    from modelsearch.signal_handlers import (
+        post_delete_signal_handler,
+        post_save_signal_handler,
+        register_signal_handlers,
+    )
 
+    if connect:
+        register_signal_handlers()
+        return
     for model in index.get_indexed_models():
-        if not getattr(model, "search_auto_update", True):
-            continue
-        for signal, handler in (
-            (post_save, post_save_signal_handler),
-            (post_delete, post_delete_signal_handler),
-        ):
-            if connect:
-                signal.connect(handler, sender=model)
-            else:
-                signal.disconnect(handler, sender=model)
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_delete.disconnect(post_delete_signal_handler, sender=model)
 
 
 @pytest.fixture(scope="session", autouse=True)
