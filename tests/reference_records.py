@@ -36,15 +36,14 @@ def reference_studies() -> list[dict]:
     """Every distinct study of the reference responses, in NCT ID order (fresh objects).
     A full single-study record wins over a list-page entry, which wins over a ``fields=``
     subset."""
-    return json.loads(_chosen_studies(str(_require())))
+    return json.loads(_chosen_studies(_require()))
 
 
 @functools.cache
-def _chosen_studies(folder: str) -> str:
+def _chosen_studies(folder: Path) -> str:
     # The files are parsed once per process; each caller gets fresh objects from the
     # chosen studies' JSON (parsing every file again cost ~1 % of the suite).
     found: dict[str, tuple[int, dict]] = {}
-    folder = Path(folder)
     files = sorted((folder / "studies").glob("*.json")) + sorted((folder / "study").glob("*.json"))
     for path in files:
         data = json.loads(path.read_text())
