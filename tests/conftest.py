@@ -16,10 +16,37 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadgroup`` (``make test``), a module at a time (tests/scheduling.py)."""
+    if config.getvalue("dist") == "loadgroup":
+        from tests.scheduling import ModuleScheduling
+
+        return ModuleScheduling(config, log)
+    return None
+
+
+def refuse_transactional_tests_under_module_scheduling(config, items) -> None:
+    """A transactional test ends by emptying every table (Django's flush), the rows of the
+    data migrations too (groups, the site's pages, schedules). pytest-django runs such
+    tests after all others for that reason; under ``make test``'s module-at-a-time
+    scheduling (tests/scheduling.py) the modules after one on its worker would find those
+    rows gone. ``django_capture_on_commit_callbacks`` runs on-commit work inside a
+    test's transaction instead."""
+    if not hasattr(config, "workerinput") or config.getvalue("dist") != "loadgroup":
+        return
+    transactional = [item.nodeid for item in items if _transactional(item)]
+    if transactional:
+        raise pytest.UsageError(
+            "Transactional tests would empty the database for the modules after them on "
+            f"their worker (tests/conftest.py): {', '.join(transactional)}"
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``reference_records`` read the registry's reference responses where
     they lie (../shared/ctgov); they are skipped, saying why, only where the folder is
     absent. CI checks that it is present, so there they always run."""
+    refuse_transactional_tests_under_module_scheduling(config, items)
     if reference.available():
         return
     skip = pytest.mark.skip(reason=reference.SKIP_REASON)
@@ -123,6 +150,23 @@ def search_index(settings):
     yield
     if handlers_off:
         _search_signals(connect=False)
+
+
+@pytest.fixture(autouse=True)
+def _reference_index_as_marked(request):
+    """Wagtail updates its reference index on every save of a page, snippet, image or
+    document, as in production. A module none of whose tests read the index (nothing
+    there finds usages, invalidates cached pages or restarts reviews through it) may opt
+    out with ``pytest.mark.reference_index(False)``, ~5-10 % of its time; a test in it
+    that does read the index says ``pytest.mark.reference_index(True)``."""
+    marker = request.node.get_closest_marker("reference_index")
+    if marker is None or marker.args[0]:
+        yield
+        return
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -119,7 +119,6 @@ def test_reviewers_outside_editors_get_no_digest(team, fresh_trial):
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_task_runs_through_django_q(team, fresh_trial, settings):
     # Synchronous django-q2: the schedule's func string is resolved and run as the worker would.
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}

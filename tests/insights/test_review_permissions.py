@@ -27,7 +27,8 @@ from tests.insights.review_support import (
     workflow_states,
 )
 
-pytestmark = pytest.mark.django_db
+# Nothing here but the media matrix reads Wagtail's reference index (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.reference_index(False)]
 team, fresh_trial = review_support.team, review_support.fresh_trial
 
 ROLES = ["writer", "analyst", "medical", "verifier", "boss", "anonymous"]
@@ -454,6 +455,7 @@ def media_matrix():
     )
 
 
+@pytest.mark.reference_index(True)  # media.py finds the pages showing the media through it
 @media_matrix()
 def test_changing_media_by_role_and_page_state(client, team, role, state, kind):
     from insights.models import ReReviewFlag
