@@ -11,7 +11,7 @@ class Worker:
     """Stands in for xdist's WorkerController: records the tests it is sent."""
 
     def __init__(self, name):
-        self.name, self.sent = name, []
+        self.sent = []
         self.gateway = SimpleNamespace(id=name)
         self.shutting_down = False
 
