@@ -159,9 +159,6 @@ class PeopleAPIViewSet(BaseAPIViewSet):
             )
         if roles:
             queryset = queryset.filter(role__in=roles)
-        operator = self.request.GET.get("search_operator")
-        if operator is not None and operator not in ("and", "or"):
-            raise BadRequestError("search_operator: expected 'and' or 'or'")
         return super().filter_queryset(queryset)
 
     def detail_view(self, request, pk):

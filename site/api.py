@@ -11,7 +11,8 @@ adds what every public endpoint shares (see ``public_endpoint`` and ``PublicAPIR
 - ``Cache-Control`` and an ``ETag`` on successful reads, 304 on a matching
   ``If-None-Match``; ``no-store`` on errors; responses cached until a serving event
   (``insights.serving.api_cache``: the ETag comes from the events, not the body);
-- a JSON 404 for unknown paths under /api/v2/, a 400 for an unknown ``search_operator``;
+- a JSON 404 for unknown paths under /api/v2/, a 400 for an unknown ``search_operator``
+  or a ``search`` the backends cannot take (blanks only, a null character);
 - JSON errors, not HTML, when the server fails (``site.errors``: 503 when the database
   is unreachable).
 """
@@ -24,6 +25,7 @@ from django.urls import get_script_prefix, re_path
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from rest_framework.permissions import AllowAny
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
@@ -70,6 +72,8 @@ class PublicEndpointMixin:
         operator = self.request.GET.get("search_operator")
         if operator is not None and operator not in ("and", "or"):
             raise BadRequestError("search_operator: expected 'and' or 'or'")
+        if any(issubclass(backend, SearchFilter) for backend in self.filter_backends):
+            check_search_terms(self.request.GET.get("search"))
         super().check_query_parameters(queryset)
 
     def find_object(self, queryset, request):
@@ -77,6 +81,17 @@ class PublicEndpointMixin:
         if raw is not None and not (raw.isascii() and raw.isdigit()):
             raise BadRequestError("id: expected a positive integer")
         return super().find_object(queryset, request)
+
+
+def check_search_terms(search: str | None) -> None:
+    """Wagtail's search filter hands ``search`` to the search backend as it comes: a null
+    character fails PostgreSQL, and a query of blanks only fails the SQLite backend."""
+    if search is None:
+        return
+    if "\x00" in search:
+        raise BadRequestError("search: null characters are not allowed")
+    if search and not search.strip():
+        raise BadRequestError("search: expected at least one word")
 
 
 def public_endpoint(viewset):

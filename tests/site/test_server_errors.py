@@ -1,6 +1,7 @@
 """Failures that are not the visitor's fault get an honest status, never a bare 500.
 
-- an unknown ``search_operator`` on any API endpoint is a 400 with a message;
+- an unknown ``search_operator`` on any API endpoint is a 400 with a message, and so is a
+  ``search`` of blanks only or with a null character where Wagtail's search filter runs;
 - a NUL byte in a cookie is ignored (PostgreSQL cannot look such a session up);
 - a full disk while uploading: the partial file is removed and the editor is told;
 - the database being unreachable: the API answers JSON 503, the site an HTML 503.
@@ -45,6 +46,23 @@ def test_known_search_operators_still_work(client, endpoint):
             HTTP_ACCEPT="application/json",
         )
         assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ["pages/", "images/", "documents/", "people/"])
+@pytest.mark.parametrize(
+    "search,message",
+    [(" ", "at least one word"), ("\t \n", "at least one word"), ("a\x00b", "null characters")],
+)
+def test_a_search_the_backends_cannot_take_is_a_400(client, endpoint, search, message):
+    # Blanks only were a 500 on images, documents and people (the SQLite search backend
+    # compiled an empty query): found by the property test of tests/api/test_property.py.
+    ImageFactory()
+    DocumentFactory()
+    PersonFactory()
+    response = client.get(f"/api/v2/{endpoint}", {"search": search}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400, response.content
+    assert message in response.json()["message"]
 
 
 # NUL in cookies ---------------------------------------------------------------------
