@@ -81,12 +81,22 @@ def team(db, team_rows):
     in-memory changes; built per test in a module with transactional tests."""
     if team_rows is None:
         return build_team()
+    return team_of(team_rows)
+
+
+def team_of(team_rows: dict) -> dict:
+    """The users of ``team_rows`` (pks by name), for module fixtures building on them."""
     users = get_user_model().objects.in_bulk(team_rows.values())
     return {name: users[pk] for name, pk in team_rows.items()}
 
 
 @pytest.fixture
 def fresh_trial(db):
+    return cited_trial()
+
+
+def cited_trial() -> Trial:
+    """The registry's copy of the trial ``make_explainer`` cites, seen a day ago."""
     return Trial.objects.create(
         nct_id=NCT,
         brief_title="A CAR-T study",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
 
+from insights.models import ExplainerPage
 from tests.insights import review_support
 from tests.insights.review_support import (
     advance_to_stage,
@@ -29,7 +30,40 @@ from tests.insights.review_support import (
 
 # Nothing here but the media matrix reads Wagtail's reference index (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.reference_index(False)]
-team, fresh_trial = review_support.team, review_support.fresh_trial
+team = review_support.team
+
+
+@pytest.fixture(scope="module")
+def registry_trial(module_transaction, django_db_blocker):
+    """The cited trial in the registry copy, for the module (stage 3 checks it)."""
+    assert module_transaction
+    with django_db_blocker.unblock():
+        return review_support.cited_trial().pk
+
+
+@pytest.fixture
+def fresh_trial(registry_trial):
+    from trials.models import Trial
+
+    return Trial.objects.get(pk=registry_trial)
+
+
+@pytest.fixture(scope="module")
+def staged_pages(module_transaction, team_rows, registry_trial, django_db_blocker):
+    """An explainer at each review stage (1-3) by pk, earlier stages approved by the
+    groups' second members, built once for the module as ``state_pages``."""
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    assert module_transaction and team_rows
+    with django_db_blocker.unblock(), disable_reference_index_auto_update():
+        team = review_support.team_of(team_rows)
+        pages = {}
+        for stage in (1, 2, 3):
+            page = make_explainer(team["writer"], title=f"Explainer at stage {stage}")
+            advance_to_stage(page, stage, team)
+            pages[stage] = page.pk
+        return pages
+
 
 ROLES = ["writer", "analyst", "medical", "verifier", "boss", "anonymous"]
 EDITORIAL = ["writer", "analyst", "medical", "verifier"]
@@ -49,8 +83,8 @@ def matrix(allowed):
 
 
 @matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
-def test_edit_a_draft(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_edit_a_draft(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     before = reload(page).latest_revision_id
     login(client, team, role)
     response = post_edit(client, page, subtitle="Edited subtitle")
@@ -64,8 +98,8 @@ def test_edit_a_draft(client, team, role, allowed):
 
 
 @matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
-def test_submit_for_review(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_submit_for_review(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     login(client, team, role)
     post_edit(client, page, action="action-submit")
     states = list(workflow_states(page))
@@ -80,10 +114,10 @@ APPROVER = {1: "analyst", 2: "medical", 3: "verifier"}
 
 @pytest.mark.parametrize("stage", [1, 2, 3])
 @pytest.mark.parametrize("role", ROLES)
-def test_approve_each_stage(client, team, fresh_trial, stage, role):
+def test_approve_each_stage(client, team, staged_pages, stage, role):
     allowed = role == APPROVER[stage]
-    page = make_explainer(team["writer"])
-    state = advance_to_stage(page, stage, team)
+    page = ExplainerPage.objects.get(pk=staged_pages[stage])
+    state = open_state(page)
     approvals = approved_states(page).count()
     login(client, team, role)
     response = post_dashboard_decision(client, page, state, "approve", "Checked")
@@ -101,9 +135,9 @@ def test_approve_each_stage(client, team, fresh_trial, stage, role):
 
 
 @matrix(allowed=["analyst"])
-def test_reject_stage_1(client, team, role, allowed):
-    page = make_explainer(team["writer"])
-    state = advance_to_stage(page, 1, team)
+def test_reject_stage_1(client, team, staged_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=staged_pages[1])
+    state = open_state(page)
     login(client, team, role)
     response = post_dashboard_decision(client, page, state, "reject", "Sources missing")
     state.refresh_from_db()
@@ -116,8 +150,8 @@ def test_reject_stage_1(client, team, role, allowed):
 
 
 @matrix(allowed=["boss"])
-def test_publish_directly_from_the_editor(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_publish_directly_from_the_editor(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     login(client, team, role)
     if role != "anonymous":
         editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
@@ -127,8 +161,8 @@ def test_publish_directly_from_the_editor(client, team, role, allowed):
 
 
 @matrix(allowed=["boss"])
-def test_schedule_publishing(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_schedule_publishing(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     login(client, team, role)
     go_live = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
     post_edit(client, page, action="action-publish", go_live_at=go_live)
@@ -139,8 +173,8 @@ def test_schedule_publishing(client, team, role, allowed):
 
 
 @matrix(allowed=["boss"])
-def test_bulk_publish(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_bulk_publish(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     login(client, team, role)
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
     client.post(f"{url}?id={page.pk}", {"include_descendants": ""})
@@ -148,9 +182,8 @@ def test_bulk_publish(client, team, role, allowed):
 
 
 @matrix(allowed=["boss"])
-def test_unpublish(client, team, role, allowed):
-    page = make_explainer(team["writer"])
-    reload(page).get_latest_revision().publish(user=team["boss"])
+def test_unpublish(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["live"])
     assert reload(page).live
     login(client, team, role)
     if role != "anonymous":
@@ -164,9 +197,8 @@ def test_unpublish(client, team, role, allowed):
 # Wagtail lets the submitter (and the page's owner) withdraw a review, and anyone who may
 # approve the current stage end it. Superusers end a review by publishing directly.
 @matrix(allowed=["writer", "analyst"])
-def test_cancel_workflow_at_stage_1(client, team, role, allowed):
-    page = make_explainer(team["writer"])
-    advance_to_stage(page, 1, team)
+def test_cancel_workflow_at_stage_1(client, team, staged_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=staged_pages[1])
     login(client, team, role)
     post_edit(client, page, action="action-cancel-workflow")
     status = workflow_states(page).last().status
@@ -174,13 +206,13 @@ def test_cancel_workflow_at_stage_1(client, team, role, allowed):
 
 
 @matrix(allowed=["writer", "analyst", "medical", "verifier", "boss"])
-def test_view_a_draft(client, team, role, allowed):
-    page = make_explainer(team["writer"])
+def test_view_a_draft(client, team, state_pages, role, allowed):
+    page = ExplainerPage.objects.get(pk=state_pages["draft"])
     login(client, team, role)
     response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
     if allowed:
         assert response.status_code == 200
-        assert b"CAR-T cell therapy" in response.content
+        assert page.title.encode() in response.content
     else:
         assert response.status_code == 302 and "/login/" in response.url
 
@@ -295,7 +327,7 @@ PROTECTED = {"in_review", "live", "live_in_review"}
 
 
 def page_in_state(team, state):
-    page = make_explainer(team["writer"], title=f"Explainer {state}")
+    page = make_explainer(team["writer"], title=f"Explainer {state} for the state matrix")
     if state in ("live", "live_in_review"):
         reload(page).get_latest_revision().publish(user=team["boss"])
     if state in ("in_review", "live_in_review"):
@@ -303,6 +335,19 @@ def page_in_state(team, state):
             review_support.save_edit(page, team["writer"])
         submit(page, team["writer"])
     return reload(page)
+
+
+@pytest.fixture(scope="module")
+def state_pages(module_transaction, team_rows, django_db_blocker):
+    """One explainer in each of STATES by pk, built once for the module's tests inside its
+    transaction (tests/conftest.py): whatever a test does to them is rolled back after it.
+    Built per test, they were about a seventh of the module's time."""
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    assert module_transaction and team_rows
+    with django_db_blocker.unblock(), disable_reference_index_auto_update():
+        team = review_support.team_of(team_rows)
+        return {state: page_in_state(team, state).pk for state in STATES}
 
 
 def expect_allowed(role, state):
@@ -318,8 +363,8 @@ def state_matrix():
 
 
 @state_matrix()
-def test_delete_by_role_and_state(client, team, role, state):
-    page = page_in_state(team, state)
+def test_delete_by_role_and_state(client, team, state_pages, role, state):
+    page = ExplainerPage.objects.get(pk=state_pages[state])
     client.force_login(team[role])
     url = reverse("wagtailadmin_pages:delete", args=[page.pk])
     allowed = expect_allowed(role, state)
@@ -333,34 +378,38 @@ def test_delete_by_role_and_state(client, team, role, state):
 
 
 @state_matrix()
-def test_bulk_delete_by_role_and_state(client, team, role, state):
-    page = page_in_state(team, state)
+def test_bulk_delete_by_role_and_state(client, team, state_pages, role, state):
+    page = ExplainerPage.objects.get(pk=state_pages[state])
     client.force_login(team[role])
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
     client.post(f"{url}?id={page.pk}")
     assert (not Page.objects.filter(pk=page.pk).exists()) is expect_allowed(role, state)
 
 
-@pytest.fixture
-def second_index(team):
-    """Another explainers index every editorial group may add and change pages under."""
+@pytest.fixture(scope="module")
+def second_index(module_transaction, django_db_blocker):
+    """Another explainers index every editorial group may add and change pages under,
+    built once for the module's tests (as ``state_pages``)."""
     from wagtail.models import Page as WagtailPage
 
     from insights.models import InsightsIndexPage
 
-    home = InsightsIndexPage.objects.get(slug="insights").get_parent()
-    other = home.add_child(instance=InsightsIndexPage(title="Archive", slug="archive"))
-    for group in Group.objects.filter(name__in=[g for g, *_ in review_support.TEAM.values()]):
-        for codename in ("add_page", "change_page"):
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=other, permission=Permission.objects.get(codename=codename)
-            )
-    return WagtailPage.objects.get(pk=other.pk)
+    assert module_transaction
+    with django_db_blocker.unblock():
+        home = InsightsIndexPage.objects.get(slug="insights").get_parent()
+        other = home.add_child(instance=InsightsIndexPage(title="Archive", slug="archive"))
+        groups = Group.objects.filter(name__in=[g for g, *_ in review_support.TEAM.values()])
+        for group in groups:
+            for codename in ("add_page", "change_page"):
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=other, permission=Permission.objects.get(codename=codename)
+                )
+        return WagtailPage.objects.get(pk=other.pk)
 
 
 @state_matrix()
-def test_move_by_role_and_state(client, team, second_index, role, state):
-    page = page_in_state(team, state)
+def test_move_by_role_and_state(client, team, state_pages, second_index, role, state):
+    page = ExplainerPage.objects.get(pk=state_pages[state])
     client.force_login(team[role])
     url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, second_index.pk])
     client.post(url)
@@ -369,8 +418,8 @@ def test_move_by_role_and_state(client, team, second_index, role, state):
 
 
 @state_matrix()
-def test_bulk_move_by_role_and_state(client, team, second_index, role, state):
-    page = page_in_state(team, state)
+def test_bulk_move_by_role_and_state(client, team, state_pages, second_index, role, state):
+    page = ExplainerPage.objects.get(pk=state_pages[state])
     client.force_login(team[role])
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"])
     client.post(f"{url}?id={page.pk}", {"chooser": second_index.pk})
@@ -383,8 +432,8 @@ def test_bulk_move_by_role_and_state(client, team, second_index, role, state):
     [(r, s) for r in EDITORIAL for s in ("live", "live_in_review")]
     + [("boss", "live"), ("boss", "live_in_review")],
 )
-def test_unpublish_by_role_and_state(client, team, role, state):
-    page = page_in_state(team, state)
+def test_unpublish_by_role_and_state(client, team, state_pages, role, state):
+    page = ExplainerPage.objects.get(pk=state_pages[state])
     client.force_login(team[role])
     client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"])
