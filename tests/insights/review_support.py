@@ -95,6 +95,15 @@ def fresh_trial(db):
     return cited_trial()
 
 
+@pytest.fixture(scope="module")
+def registry_trial(module_transaction, django_db_blocker):
+    """The pk of ``cited_trial``, created once for a module that builds its pages once
+    (``module_transaction`` in tests/conftest.py), where ``fresh_trial`` would clash."""
+    assert module_transaction
+    with django_db_blocker.unblock():
+        return cited_trial().pk
+
+
 def cited_trial() -> Trial:
     """The registry's copy of the trial ``make_explainer`` cites, seen a day ago."""
     return Trial.objects.create(

@@ -30,19 +30,12 @@ from tests.insights.review_support import (
 
 # Nothing here but the media matrix reads Wagtail's reference index (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.reference_index(False)]
-team = review_support.team
-
-
-@pytest.fixture(scope="module")
-def registry_trial(module_transaction, django_db_blocker):
-    """The cited trial in the registry copy, for the module (stage 3 checks it)."""
-    assert module_transaction
-    with django_db_blocker.unblock():
-        return review_support.cited_trial().pk
+team, registry_trial = review_support.team, review_support.registry_trial
 
 
 @pytest.fixture
 def fresh_trial(registry_trial):
+    """The module's one copy of the cited trial (stage 3 checks it)."""
     from trials.models import Trial
 
     return Trial.objects.get(pk=registry_trial)

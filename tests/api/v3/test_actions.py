@@ -23,11 +23,11 @@ from tests.insights.review_support import (
 from .conftest import token_for
 
 pytestmark = pytest.mark.django_db
-team, fresh_trial = review_support.team, review_support.fresh_trial
+team, registry_trial = review_support.team, review_support.registry_trial
 
 
 @pytest.fixture(autouse=True)
-def _registry_has_the_cited_trial(fresh_trial):
+def _registry_has_the_cited_trial(registry_trial):
     """Stage 3's automatic check needs the cited trial in the registry copy."""
 
 
@@ -35,14 +35,25 @@ ROLES = ["writer", "analyst", "medical", "verifier", "boss"]
 STAGE_1 = "Primary research"
 
 
-def published(team):
-    """A live explainer whose three-stage review finished (as the workflow publishes)."""
-    page = make_explainer(team["writer"])
-    advance_to_stage(page, 3, team)
-    decide(page, team["verifier"])
-    page = reload(page)
-    assert page.live and CompletedReview.objects.filter(page=page, is_current=True).exists()
-    return page
+@pytest.fixture(scope="module")
+def published_pk(module_transaction, team_rows, registry_trial, django_db_blocker):
+    """A live explainer whose three-stage review finished (as the workflow publishes),
+    built once for the module's tests: each test's changes to it are rolled back after it
+    (tests/conftest.py). A full review per test was most of the module's time."""
+    assert module_transaction and team_rows
+    with django_db_blocker.unblock():
+        team = review_support.team_of(team_rows)
+        page = make_explainer(team["writer"], title="CAR-T cell therapy, reviewed")
+        advance_to_stage(page, 3, team)
+        decide(page, team["verifier"])
+        page = reload(page)
+        assert page.live and CompletedReview.objects.filter(page=page, is_current=True).exists()
+        return page.pk
+
+
+@pytest.fixture
+def published(published_pk):
+    return ExplainerPage.objects.get(pk=published_pk)
 
 
 def index():
@@ -81,8 +92,8 @@ def request_for(action, page):
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_anonymous_may_do_nothing(v3, team, action):
-    page = published(team)
+def test_anonymous_may_do_nothing(v3, team, published, action):
+    page = published
     method, path, data = request_for(action, page)
     response = call(v3, None, method, path, data)
     assert response.status_code == 401
@@ -92,8 +103,8 @@ def test_anonymous_may_do_nothing(v3, team, action):
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_a_user_without_page_permissions_may_do_nothing(v3, team, action):
-    page = published(team)
+def test_a_user_without_page_permissions_may_do_nothing(v3, team, published, action):
+    page = published
     outsider = make_user("outsider")
     method, path, data = request_for(action, page)
     response = call(v3, outsider, method, path, data)
@@ -116,8 +127,8 @@ def test_publish_of_an_unreviewed_draft_is_refused_for_every_role(v3, team, role
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_publish_of_an_edit_after_review_is_refused_for_every_role(v3, team, role):
-    page = published(team)
+def test_publish_of_an_edit_after_review_is_refused_for_every_role(v3, team, published, role):
+    page = published
     draft = page.get_latest_revision_as_object()
     draft.subtitle = "Not reviewed"
     draft.save_revision(user=team["writer"])
@@ -163,8 +174,10 @@ def test_create_with_publish_is_refused(v3, team, role):
 
 @pytest.mark.parametrize("role", ["writer", "analyst", "medical", "verifier"])
 @pytest.mark.parametrize("action", ["delete", "unpublish", "move"])
-def test_only_a_superuser_deletes_unpublishes_or_moves_a_live_explainer(v3, team, role, action):
-    page = published(team)
+def test_only_a_superuser_deletes_unpublishes_or_moves_a_live_explainer(
+    v3, team, published, role, action
+):
+    page = published
     method, path, data = request_for(action, page)
     response = call(v3, team[role], method, path, data)
     assert response.status_code == 403, response.content
@@ -173,24 +186,23 @@ def test_only_a_superuser_deletes_unpublishes_or_moves_a_live_explainer(v3, team
 
 
 @pytest.mark.parametrize("role", ["writer", "analyst", "medical", "verifier"])
-def test_deleting_the_index_with_live_explainers_is_superusers_only(v3, team, role):
-    page = published(team)
+def test_deleting_the_index_with_live_explainers_is_superusers_only(v3, team, published, role):
+    page = published
     response = call(v3, team[role], "DELETE", f"pages/{index().pk}/")
     assert response.status_code == 403
     assert reload(page).live
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_live_copy_of_an_explainer_is_refused(v3, team, role):
-    page = published(team)
+def test_a_live_copy_of_an_explainer_is_refused(v3, team, published, role):
+    page = published
     response = call(v3, team[role], "POST", f"pages/{page.pk}/actions/copy/", {"keep_live": True})
     assert response.status_code == 409
     assert ExplainerPage.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_live_copy_of_the_index_with_its_explainers_is_refused(v3, team, role):
-    published(team)
+def test_a_live_copy_of_the_index_with_its_explainers_is_refused(v3, team, published, role):
     response = call(
         v3,
         team[role],
@@ -203,8 +215,8 @@ def test_a_live_copy_of_the_index_with_its_explainers_is_refused(v3, team, role)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_an_alias_of_an_explainer_is_refused(v3, team, role):
-    page = published(team)
+def test_an_alias_of_an_explainer_is_refused(v3, team, published, role):
+    page = published
     response = call(v3, team[role], "POST", f"pages/{page.pk}/actions/create_alias/", {})
     assert response.status_code == 409
     assert ExplainerPage.objects.count() == 1
@@ -234,8 +246,8 @@ def test_an_edit_after_approval_restarts_the_review(v3, team):
     assert not reload(page).live
 
 
-def test_a_writer_saves_a_draft_of_a_live_explainer_without_publishing_it(v3, team):
-    page = published(team)
+def test_a_writer_saves_a_draft_of_a_live_explainer_without_publishing_it(v3, team, published):
+    page = published
     response = call(v3, team["writer"], "PATCH", f"pages/{page.pk}/", {"title": "Draft"})
     assert response.status_code == 200, response.content
     page = reload(page)
@@ -243,8 +255,8 @@ def test_a_writer_saves_a_draft_of_a_live_explainer_without_publishing_it(v3, te
     assert page.latest_revision_id != page.live_revision_id
 
 
-def test_a_writer_reverts_to_an_old_revision_as_a_draft(v3, team):
-    page = published(team)
+def test_a_writer_reverts_to_an_old_revision_as_a_draft(v3, team, published):
+    page = published
     method, path, data = request_for("revert", page)
     response = call(v3, team["writer"], method, path, data)
     assert response.status_code == 200, response.content
@@ -252,8 +264,8 @@ def test_a_writer_reverts_to_an_old_revision_as_a_draft(v3, team):
     assert page.live and page.latest_revision_id != page.live_revision_id
 
 
-def test_a_writer_copies_an_explainer_as_an_unpublished_draft(v3, team):
-    page = published(team)
+def test_a_writer_copies_an_explainer_as_an_unpublished_draft(v3, team, published):
+    page = published
     method, path, data = request_for("copy", page)
     response = call(v3, team["writer"], method, path, data)
     assert response.status_code == 201, response.content
@@ -284,8 +296,8 @@ def test_a_writer_may_not_delete_a_draft_in_review(v3, team):
     assert open_state(page) is not None
 
 
-def test_a_superuser_republishes_the_reviewed_version_after_unpublishing(v3, team):
-    page = published(team)
+def test_a_superuser_republishes_the_reviewed_version_after_unpublishing(v3, team, published):
+    page = published
     boss = team["boss"]
     assert call(v3, boss, "POST", f"pages/{page.pk}/actions/unpublish/", {}).status_code == 200
     assert not reload(page).live
@@ -294,8 +306,8 @@ def test_a_superuser_republishes_the_reviewed_version_after_unpublishing(v3, tea
     assert reload(page).live
 
 
-def test_a_superuser_deletes_a_live_explainer_and_the_review_record_stays(v3, team):
-    page = published(team)
+def test_a_superuser_deletes_a_live_explainer_and_the_review_record_stays(v3, team, published):
+    page = published
     response = call(v3, team["boss"], "DELETE", f"pages/{page.pk}/")
     assert response.status_code == 204
     assert CompletedReview.objects.filter(page_pk=page.pk).exists()
@@ -304,11 +316,11 @@ def test_a_superuser_deletes_a_live_explainer_and_the_review_record_stays(v3, te
 # Media on a reviewed explainer (insights/review/media.py) ---------------------------------
 
 
-def test_an_image_on_a_live_explainer_keeps_its_title_through_the_api(v3, team):
+def test_an_image_on_a_live_explainer_keeps_its_title_through_the_api(v3, team, published):
     from tests.api.factories import ImageFactory
 
     image = ImageFactory(title="CAR-T diagram")
-    page = published(team)
+    page = published
     page.hero_image = image
     page.save()  # the reference index now links the image to the live page
     response = call(v3, team["writer"], "PATCH", f"images/{image.pk}/", {"title": "Other"})
