@@ -20,12 +20,22 @@ V2_EXPLAINERS = "pages/?type=insights.ExplainerPage&fields=*&limit={limit}"
 
 @pytest.fixture(scope="module")
 def fifty(module_transaction, django_db_blocker):
+    from django.test import Client
     from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    from insights.serving import api_cache
 
     assert module_transaction
     # The lists read no usages: indexing 50 pages' references was ~18 % of the module.
     with django_db_blocker.unblock(), disable_reference_index_auto_update():
-        return [page.pk for page in rich_explainers(50)]
+        pks = [page.pk for page in rich_explainers(50)]
+        # The images' renditions, made once here: made on first use inside a test, they
+        # were rolled back with it and made again by the next (a fifth of the module).
+        client = Client()
+        for path in ("/api/v2/" + V2_EXPLAINERS.format(limit=50), "/api/v3/explainers/?limit=50"):
+            assert client.get(path).status_code == 200, path
+        api_cache.forget_everything()
+        return pks
 
 
 @pytest.fixture
