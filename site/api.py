@@ -12,7 +12,7 @@ adds what every public endpoint shares (see ``public_endpoint`` and ``PublicAPIR
   ``If-None-Match``; ``no-store`` on errors; responses cached until a serving event
   (``insights.serving.api_cache``: the ETag comes from the events, not the body);
 - a JSON 404 for unknown paths under /api/v2/, a 400 for an unknown ``search_operator``
-  or a ``search`` the backends cannot take (blanks only, a null character);
+  or a ``search`` of blanks only (the SQLite search backend cannot take it);
 - JSON errors, not HTML, when the server fails (``site.errors``: 503 when the database
   is unreachable).
 """
@@ -84,12 +84,9 @@ class PublicEndpointMixin:
 
 
 def check_search_terms(search: str | None) -> None:
-    """Wagtail's search filter hands ``search`` to the search backend as it comes: a null
-    character fails PostgreSQL, and a query of blanks only fails the SQLite backend."""
-    if search is None:
-        return
-    if "\x00" in search:
-        raise BadRequestError("search: null characters are not allowed")
+    """Wagtail's search filter hands ``search`` to the search backend as it comes, and a
+    query of blanks only fails the SQLite backend. (A null character never gets here:
+    ``site.middleware.RejectNulBytesMiddleware`` refuses it for every parameter.)"""
     if search and not search.strip():
         raise BadRequestError("search: expected at least one word")
 

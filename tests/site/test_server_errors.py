@@ -57,6 +57,7 @@ def test_known_search_operators_still_work(client, endpoint):
 def test_a_search_the_backends_cannot_take_is_a_400(client, endpoint, search, message):
     # Blanks only were a 500 on images, documents and people (the SQLite search backend
     # compiled an empty query): found by the property test of tests/api/test_property.py.
+    # A null character is refused before any view, by RejectNulBytesMiddleware.
     ImageFactory()
     DocumentFactory()
     PersonFactory()
