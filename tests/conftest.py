@@ -170,6 +170,26 @@ def _reference_index_as_marked(request):
 
 
 @pytest.fixture(autouse=True)
+def _template_context_as_marked(request, django_test_environment):
+    """Django's test environment sends ``template_rendered`` for every template and the
+    test client copies each one's context into the response: ~10 % of the suite's time
+    (the admin's pages render hundreds of templates). Only a test that reads
+    ``response.context`` or ``response.templates`` needs it; its module (or the test)
+    says ``pytest.mark.template_context``. Elsewhere both are None, so a test that reads
+    them without the marker fails instead of passing on an empty context."""
+    if request.node.get_closest_marker("template_context") is not None:
+        yield
+        return
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    instrumented = Template._render
+    Template._render = _TestState.saved_data.template_render
+    yield
+    Template._render = instrumented
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Whole pages are cached by URL (insights/serving); rolled-back tests reuse URLs."""
     from django.core.cache import cache

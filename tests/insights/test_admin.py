@@ -8,7 +8,8 @@ from insights.models import ExplainerPage
 from tests.insights.factories import ExplainerPageFactory
 from tests.people.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 @pytest.fixture

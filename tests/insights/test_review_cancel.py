@@ -15,7 +15,8 @@ from tests.insights.review_support import (
     reload,
 )
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 team, fresh_trial = review_support.team, review_support.fresh_trial
 
 

@@ -33,7 +33,8 @@ from trials.models import Trial
 
 team, fresh_trial = review_support.team, review_support.fresh_trial
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 def screen_url(page):

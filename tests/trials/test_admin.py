@@ -13,7 +13,8 @@ from trials.models import Trial, TrialQuery, TrialSyncRun
 
 from .factories import TrialFactory, TrialQueryFactory, TrialSyncRunFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 TRIAL_URLS = "wagtailsnippets_trials_trial"
 QUERY_URLS = "wagtailsnippets_trials_trialquery"

@@ -21,7 +21,8 @@ from trials.tasks import send_trial_alerts
 
 from .factories import TrialFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 SUBSCRIBE = "/trials/alerts/"
 SEARCH = "condition=lymphoma&status=RECRUITING"

@@ -19,7 +19,8 @@ from trials.sites import grid_cell
 
 from .factories import TrialFactory, TrialSiteFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 LIST = "/trials/"
 API = "/api/v2/trials/"

@@ -21,7 +21,8 @@ from trials.sync.writer import store_page
 
 from .factories import TrialFactory, TrialQueryFactory, TrialSiteFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 LIST = "/trials/"
 STRUCTURED_CASES = [

@@ -9,7 +9,8 @@ from trials.recruiting import explainer_finder_params
 
 from .factories import TrialFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from trials.sync import run_sync
 
 from .fake_registry import real_study
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 API = "/api/v2/trials/"
 RECORDS = ["NCT03475563", "NCT00184067", "NCT00973089", "NCT00763412", "NCT02552212"]

@@ -17,7 +17,8 @@ from trials.models import VECTORS, Trial
 
 from .factories import TrialFactory, TrialSiteFactory, TrialSyncRunFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read response.context (tests/conftest.py: template_context).
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 LIST = "/trials/"
 
