@@ -175,8 +175,9 @@ def _template_context_as_marked(request, django_test_environment):
     test client copies each one's context into the response: ~10 % of the suite's time
     (the admin's pages render hundreds of templates). Only a test that reads
     ``response.context`` or ``response.templates`` needs it; its module (or the test)
-    says ``pytest.mark.template_context``. Elsewhere both are None, so a test that reads
-    them without the marker fails instead of passing on an empty context."""
+    says ``pytest.mark.template_context``. Elsewhere ``response.context`` is None (reading
+    it raises) and ``response.templates`` is empty (``assertTemplateUsed`` fails, but
+    ``assertTemplateNotUsed`` would pass on nothing: it needs the marker too)."""
     if request.node.get_closest_marker("template_context") is not None:
         yield
         return
@@ -184,6 +185,7 @@ def _template_context_as_marked(request, django_test_environment):
     from django.test.utils import _TestState
 
     instrumented = Template._render
+    # Django keeps the renderer its test environment replaced there, to restore it.
     Template._render = _TestState.saved_data.template_render
     yield
     Template._render = instrumented
